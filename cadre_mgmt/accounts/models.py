@@ -1,0 +1,89 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in. The role decides what they see; township staff are bound to one township."""
+
+    class Role(models.TextChoices):
+        COUNTY_ADMIN = "county_admin", _("County administrator")
+        COUNTY_APPROVER = "county_approver", _("County approver")
+        TOWNSHIP_STAFF = "township_staff", _("Township staff")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        FINANCE = "finance", _("Finance")
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TOWNSHIP_STAFF)
+    # Township staff work in exactly one township; finance may be bound to one (township accountant)
+    # or to none (county finance). County roles and supervisors are never bound.
+    township = models.ForeignKey(
+        "cadres.Township",
+        verbose_name=_("township"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    must_change_password = models.BooleanField(
+        _("must change password at next login"),
+        default=False,
+        help_text=_("Set for accounts an administrator created; cleared when the user picks a password."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_township_staff_has_township",
+                condition=~models.Q(role="township_staff") | models.Q(township__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="user_county_roles_have_no_township",
+                condition=~models.Q(role__in=["county_admin", "county_approver", "supervisor"]) | models.Q(township__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    # Role questions, asked everywhere through these names only.
+    @property
+    def is_county_admin(self):
+        return self.is_active and (self.role == self.Role.COUNTY_ADMIN or self.is_superuser)
+
+    @property
+    def is_county_approver(self):
+        return self.is_active and (self.role == self.Role.COUNTY_APPROVER or self.is_county_admin)
+
+    @property
+    def is_township_staff(self):
+        return self.is_active and self.role == self.Role.TOWNSHIP_STAFF and not self.is_superuser
+
+    @property
+    def is_supervisor(self):
+        return self.is_active and (self.role == self.Role.SUPERVISOR or self.is_superuser)
+
+    @property
+    def is_finance(self):
+        return self.is_active and self.role == self.Role.FINANCE
+
+    @property
+    def sees_all_townships(self):
+        """County roles and supervisors read every township; others only their own."""
+        if not self.is_active:
+            return False
+        if self.is_superuser or self.role in {self.Role.COUNTY_ADMIN, self.Role.COUNTY_APPROVER, self.Role.SUPERVISOR}:
+            return True
+        return self.role == self.Role.FINANCE and self.township_id is None
+
+    @property
+    def can_edit_cadres(self):
+        """Township staff keep the files of their township; the county administrator keeps all."""
+        return self.is_township_staff or self.is_county_admin
+
+    @property
+    def can_see_full_id_numbers(self):
+        """Full resident ID numbers: the officers who keep the files and the county administrator."""
+        return self.is_township_staff or self.is_county_admin

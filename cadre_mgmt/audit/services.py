@@ -1,0 +1,57 @@
+"""The one audit-record helper every service calls for every write."""
+
+import datetime
+import decimal
+
+from django.db.models import Model
+
+from .middleware import current_ip
+from .models import AuditRecord
+
+
+def _plain(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Model):
+        return str(value.pk)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance, fields):
+    """Field values of ``instance`` as JSON-safe data, for the before/after of an update."""
+    return {name: _plain(getattr(instance, name)) for name in fields}
+
+
+def diff(before, after):
+    """Only what changed: {field: [before, after]}."""
+    return {
+        key: [before.get(key), after.get(key)] for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)
+    }
+
+
+def audit_record(*, actor, action, obj=None, summary="", changes=None, object_type="", object_id="", ip_address=None):
+    """Write one audit record. Call it inside the service's transaction so both land or neither."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+        object_repr = str(obj)[:200]
+    else:
+        object_repr = ""
+    actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
+    return AuditRecord.objects.create(
+        actor=actor_obj,
+        actor_name=(actor.get_username() if actor_obj else "system")[:150],
+        ip_address=ip_address or current_ip(),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr,
+        summary=summary[:300],
+        changes=_plain(changes or {}),
+    )

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CadresConfig(AppConfig):
+    name = "cadre_mgmt.cadres"
+    label = "cadres"
+    verbose_name = _("Cadres")
+
+    def ready(self):
+        from cadre_mgmt import registry
+
+        from .demo import seed_cadres
+
+        registry.register_nav(registry.NavItem(10, _("Cadres"), "cadres:list", lambda user: True))
+        registry.register_demo_seeder(registry.DemoSeeder(10, "cadres", seed_cadres))

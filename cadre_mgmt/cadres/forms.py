@@ -1,0 +1,104 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import idnumbers
+from .models import Cadre, Post
+from .selectors import townships_for_user, villages_for_user
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CadreFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or ID tail"), required=False, max_length=30)
+    township = forms.ModelChoiceField(label=_("township"), queryset=None, required=False, empty_label=_("All townships"))
+    village = forms.ModelChoiceField(label=_("village"), queryset=None, required=False, empty_label=_("All villages"))
+    post = forms.ModelChoiceField(label=_("post"), queryset=Post.objects.all(), required=False, empty_label=_("All posts"))
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", _("All statuses")), *Cadre.Status.choices], initial=Cadre.Status.IN_POST
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships_for_user(user=user)
+        self.fields["village"].queryset = villages_for_user(user=user)
+        if not user.sees_all_townships:
+            del self.fields["township"]
+
+
+class CadreForm(forms.ModelForm):
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=18, min_length=18)
+
+    class Meta:
+        model = Cadre
+        fields = [
+            "village",
+            "name",
+            "id_number",
+            "ethnicity",
+            "phone",
+            "political_status",
+            "education",
+            "posts",
+            "first_appointed_on",
+            "prior_service_years",
+        ]
+        widgets = {"first_appointed_on": DateInput(), "posts": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        villages = villages_for_user(user=user)
+        if not user.is_county_admin:
+            villages = villages.filter(township_id=user.township_id)
+        self.fields["village"].queryset = villages
+        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
+        if self.instance.pk:
+            self.initial["id_number"] = self.instance.id_number
+
+    def clean_id_number(self):
+        try:
+            facts = idnumbers.parse_id_number(self.cleaned_data["id_number"])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0]) from exc
+        clash = Cadre.objects.filter(id_number_hash=idnumbers.hash_id_number(facts.number))
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(_("A cadre with this resident ID number already exists."))
+        return facts.number
+
+    def _post_clean(self):
+        # The model is written by the service, not by ModelForm.save(); skip the instance round trip.
+        pass
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        return {
+            "village": data.pop("village"),
+            "id_number": data.pop("id_number"),
+            "posts": list(data.pop("posts")),
+            **data,
+        }
+
+
+class CadreLeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("Left on"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class CadreImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("Upload an .xlsx workbook made from the template."))
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
+        return upload

@@ -1,0 +1,160 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from . import idnumbers
+
+
+class Township(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("township")
+        verbose_name_plural = _("townships")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Village(models.Model):
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("Village")
+        COMMUNITY = "community", _("Community")
+
+    township = models.ForeignKey(Township, verbose_name=_("township"), on_delete=models.PROTECT, related_name="villages")
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.VILLAGE)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        ordering = ["township__sort_order", "sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="village_unique_name_in_township")]
+
+    def __str__(self):
+        return self.name
+
+
+class Post(models.Model):
+    """A village post (职务). The paid posts ("三职") carry the rank allowance."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    is_paid = models.BooleanField(_("paid post"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Cadre(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    class PoliticalStatus(models.TextChoices):
+        PARTY_MEMBER = "party_member", _("CPC member")
+        PROBATIONARY = "probationary", _("CPC probationary member")
+        LEAGUE = "league", _("CYL member")
+        DEMOCRATIC = "democratic", _("Democratic party member")
+        MASSES = "masses", _("Ordinary citizen")
+
+    class Education(models.TextChoices):
+        PRIMARY = "primary", _("Primary school")
+        JUNIOR = "junior", _("Junior secondary")
+        SENIOR = "senior", _("Senior secondary / vocational")
+        COLLEGE = "college", _("Junior college")
+        BACHELOR = "bachelor", _("Bachelor")
+        POSTGRADUATE = "postgraduate", _("Postgraduate")
+
+    class Status(models.TextChoices):
+        IN_POST = "in_post", _("In post")
+        LEFT = "left", _("Left post")
+
+    # The township is kept beside the village so that every township-scoped query is one
+    # indexed filter; cadre services set it from the village and the check below keeps them equal.
+    township = models.ForeignKey(Township, verbose_name=_("township"), on_delete=models.PROTECT, related_name="cadres")
+    village = models.ForeignKey(Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="cadres")
+    name = models.CharField(_("name"), max_length=30)
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("birth date"))
+    # The resident ID number is never stored in plain text (see idnumbers.py).
+    id_number_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
+    id_number_hash = models.CharField(_("ID number hash"), max_length=64, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.PARTY_MEMBER
+    )
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, default=Education.SENIOR)
+    posts = models.ManyToManyField(Post, verbose_name=_("posts"), related_name="cadres")
+    first_appointed_on = models.DateField(_("first appointed on"))
+    prior_service_years = models.PositiveSmallIntegerField(
+        _("prior years of service"),
+        default=0,
+        help_text=_("Years served as a village cadre before the first appointment recorded here."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.IN_POST)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["township__sort_order", "village__sort_order", "village__name", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_hash"], name="cadre_unique_id_number"),
+            models.CheckConstraint(
+                name="cadre_left_has_date",
+                condition=models.Q(status="in_post", left_on__isnull=True) | models.Q(status="left", left_on__isnull=False),
+            ),
+        ]
+        indexes = [
+            # Cadre list: a township's cadres in post, in name order.
+            models.Index(fields=["township", "status", "name"], name="cadre_township_status_idx"),
+            # Cadre list: filter by village.
+            models.Index(fields=["village", "status"], name="cadre_village_status_idx"),
+            # Cadre list: search by the last digits of the ID number.
+            models.Index(fields=["id_number_masked"], name="cadre_id_masked_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.village_id and self.township_id and self.village.township_id != self.township_id:
+            raise ValidationError({"village": _("The village does not belong to the cadre's township.")})
+
+    @property
+    def id_number(self):
+        """The plain number. Show it only to users with ``can_see_full_id_numbers``."""
+        return idnumbers.decrypt_id_number(self.id_number_encrypted) if self.id_number_encrypted else ""
+
+    def assign_id_number(self, facts: idnumbers.IdFacts):
+        self.id_number_encrypted = idnumbers.encrypt_id_number(facts.number)
+        self.id_number_hash = idnumbers.hash_id_number(facts.number)
+        self.id_number_masked = idnumbers.mask_id_number(facts.number)
+        self.birth_date = facts.birth_date
+        self.gender = facts.gender
+
+    def id_number_for(self, user):
+        return self.id_number if user.can_see_full_id_numbers else self.id_number_masked
+
+    @property
+    def is_in_post(self):
+        return self.status == self.Status.IN_POST
+
+    @property
+    def posts_display(self):
+        return "、".join(post.name for post in self.posts.all())

@@ -1,0 +1,40 @@
+from django.db.models import Q
+
+from cadre_mgmt.accounts.scoping import scope_for_user
+
+from .models import Cadre, Township, Village
+
+
+def townships_for_user(*, user):
+    return scope_for_user(Township.objects.all(), user, township_field="pk")
+
+
+def villages_for_user(*, user):
+    return scope_for_user(Village.objects.select_related("township"), user, township_field="township")
+
+
+def cadres_for_user(*, user):
+    """Every cadre list, export and API starts here."""
+    return scope_for_user(
+        Cadre.objects.select_related("township", "village").prefetch_related("posts"), user, township_field="township"
+    )
+
+
+def cadre_search(*, user, q="", township=None, village=None, post=None, status=None):
+    qs = cadres_for_user(user=user)
+    q = (q or "").strip()
+    if q:
+        if q.isdigit() or (q[:-1].isdigit() and q[-1:].upper() == "X"):
+            # Digits search the tail of the ID number (the masked form keeps the last four).
+            qs = qs.filter(id_number_masked__endswith=q.upper()[-4:])
+        else:
+            qs = qs.filter(Q(name__contains=q))
+    if township is not None:
+        qs = qs.filter(township=township)
+    if village is not None:
+        qs = qs.filter(village=village)
+    if post is not None:
+        qs = qs.filter(posts=post)
+    if status:
+        qs = qs.filter(status=status)
+    return qs

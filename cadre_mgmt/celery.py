@@ -1,0 +1,16 @@
+"""Celery application.
+
+The broker is Redis when CELERY_BROKER_URL is set; otherwise settings make tasks run
+eagerly in-process. Schedules live in the database (django-celery-beat), so the county
+administrator edits them in the admin, not in code.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadre_mgmt.settings")
+
+app = Celery("cadre_mgmt")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,135 @@
+"""Project-wide properties: settings, demo data, no external assets, complete translations."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+
+from cadre_mgmt.cadres.models import Cadre
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args, env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+    env.update(env_overrides)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={
+            "DEBUG": "False",
+            "SECRET_KEY": "k" * 20 + "Q7#x9!mZ2$vB8@nL4^pR6&tY1*wE3(uI5)oA0",
+            "ALLOWED_HOSTS": "example.org",
+            "ID_NUMBER_KEY": "0123456789abcdef0123456789abcdef",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
+        ({"DEBUG": "False", "ALLOWED_HOSTS": "x.org"}, "SECRET_KEY must be set"),
+        ({"DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
+        ({"SESSION_IDLE_MINUTES": "abc"}, "SESSION_IDLE_MINUTES must be an integer"),
+        ({"CELERY_BROKER_URL": "http://x"}, "CELERY_BROKER_URL"),
+    ],
+)
+def test_bad_settings_fail_loudly(overrides, message):
+    result = _manage("check", env_overrides=overrides)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    count = Cadre.objects.count()
+    assert count == 130
+    assert set(Cadre.objects.values_list("township__name", flat=True)) == {"X镇", "Y镇"}
+    snapshot = list(Cadre.objects.order_by("pk").values_list("pk", "name", "updated_at"))
+    call_command("seed_demo")
+    assert list(Cadre.objects.order_by("pk").values_list("pk", "name", "updated_at")) == snapshot
+
+
+@pytest.mark.django_db
+def test_demo_logins_work(client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    for username in ["county_admin", "county_approver", "township_x", "township_y", "supervisor", "finance"]:
+        response = client.post("/accounts/login/", {"username": username, "password": settings.DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        client.post("/accounts/logout/")
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+
+
+def test_demo_password_passes_the_password_rules(settings):
+    from django.contrib.auth.password_validation import validate_password
+
+    validate_password(settings.DEMO_PASSWORD)
+
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)
+
+
+def test_no_template_loads_anything_from_another_host():
+    offenders = [str(p) for p in (ROOT / "templates").rglob("*.html") if EXTERNAL.search(p.read_text())]
+    assert offenders == []
+
+
+def test_no_inline_script_in_templates():
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+    offenders = [str(p) for p in (ROOT / "templates").rglob("*.html") if inline.search(p.read_text())]
+    assert offenders == []
+
+
+MSGID_PATTERNS = [
+    re.compile(r"""\{%\s*translate\s+"([^"]+)"\s*%\}"""),
+    re.compile(r"""\{%\s*translate\s+'([^']+)'\s*%\}"""),
+    re.compile(r"""(?<![\w.])_\(\s*"((?:[^"\\]|\\.)+)"\s*\)"""),
+]
+
+
+def _msgids():
+    files = [*ROOT.glob("templates/**/*.html")]
+    for folder in ["cadre_mgmt", "ranks", "assessments", "incentives", "supervision"]:
+        files += [p for p in (ROOT / folder).rglob("*.py") if "migrations" not in p.parts]
+        files += list((ROOT / folder).rglob("templates/**/*.html"))
+    for path in files:
+        text = path.read_text()
+        for pattern in MSGID_PATTERNS:
+            for match in pattern.finditer(text):
+                yield (
+                    path.relative_to(ROOT),
+                    match.group(1).encode().decode("unicode_escape") if "\\" in match.group(1) else match.group(1),
+                )
+
+
+def test_every_interface_string_has_a_chinese_translation():
+    missing = []
+    with translation.override("zh-hans"):
+        for path, msgid in _msgids():
+            if re.search(r"[A-Za-z]", msgid) and translation.gettext(msgid) == msgid:
+                missing.append(f"{path}: {msgid}")
+    assert sorted(set(missing)) == []
