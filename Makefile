@@ -34,8 +34,10 @@ lint: $(VENV)/.dev-deps
 test: $(VENV)/.dev-deps lint
 	$(VENV)/bin/pytest
 
-messages: $(VENV)/.deps
-	$(PY) manage.py compilemessages --ignore=.venv
+# Extract interface strings, apply locale/zh_Hans/fragments/*.json, compile the .mo.
+messages: $(VENV)/.dev-deps
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=static --ignore=staticfiles --ignore=tests --ignore=bench
+	$(PY) scripts/po_fill.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -18,5 +18,9 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("cadre_mgmt.accounts.urls")),
     path("cadres/", include("cadre_mgmt.cadres.urls")),
+    path("ranks/", include("ranks.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("incentives/", include("incentives.urls")),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,12 @@
-"""Fill Chinese translations into a gettext catalog and compile it.
+"""Fill the Chinese translations into the gettext catalog and compile it.
 
-Usage: python scripts/po_fill.py TRANSLATIONS.json [CATALOG.po]
+Usage: python scripts/po_fill.py
 
-TRANSLATIONS.json maps an English msgid to its Chinese text; for a plural msgid give the
-Chinese text once (Chinese has one plural form). Run `make messages` first so the catalog
-holds every msgid of the code; this script then writes the msgstrs and the compiled .mo.
+Translations live in JSON fragments, one per area: locale/zh_Hans/fragments/*.json, each mapping
+an English msgid to its Chinese text (for a plural msgid, the Chinese text once: Chinese has one
+plural form). `make messages` runs makemessages (so the catalog holds every msgid of the code)
+and then this script, which applies every fragment and writes the .po and the compiled .mo.
+Running it again gives the same files, so areas can add their fragments independently.
 """
 
 import json
@@ -14,16 +16,18 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
+LOCALE = ROOT / "locale/zh_Hans"
 
 
 def main():
-    translations = json.loads(Path(sys.argv[1]).read_text())
-    catalog = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "locale/zh_Hans/LC_MESSAGES/django.po"
+    translations = {}
+    for fragment in sorted((LOCALE / "fragments").glob("*.json")):
+        translations.update(json.loads(fragment.read_text()))
+    catalog = LOCALE / "LC_MESSAGES/django.po"
     po = polib.pofile(str(catalog))
     po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
     po.metadata["Language"] = "zh_Hans"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    filled = 0
     for entry in po:
         text = translations.get(entry.msgid)
         if text is None:
@@ -34,14 +38,14 @@ def main():
             entry.msgstr = text
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-        filled += 1
     po.save(str(catalog))
     po.save_as_mofile(str(catalog.with_suffix(".mo")))
     missing = [e.msgid for e in po if not e.obsolete and not (e.msgstr or any(e.msgstr_plural.values()))]
-    print(f"{catalog}: {filled} filled, {len(missing)} still untranslated")
+    print(f"{catalog.relative_to(ROOT)}: {len(po) - len(missing)} translated, {len(missing)} untranslated")
     for msgid in missing:
         print("  untranslated:", msgid)
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
