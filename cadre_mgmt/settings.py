@@ -85,6 +85,11 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Core: imports no feature app.
     "cadre_mgmt.accounts",
     "cadre_mgmt.audit",
@@ -267,6 +272,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
+}
+
+# REST API (/api/v1/): token auth for machine clients, session auth for the browser; same scoping as pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_THROTTLE", "10/minute")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "村干部职级管理 API",
+    "DESCRIPTION": "县委组织部村干部职级管理系统的接口（v1）。权限与页面一致：乡镇账号只能访问本乡镇数据。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "Demo@County2026")
