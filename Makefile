@@ -29,6 +29,7 @@ run: $(VENV)/.deps
 lint: $(VENV)/.dev-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -r cadre_mgmt ranks assessments incentives supervision -ll -x '*/migrations/*'
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: $(VENV)/.dev-deps lint
