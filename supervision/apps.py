@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self):
+        from cadre_mgmt import registry
+
+        from .demo import seed_supervision
+        from .panels import supervision_panel_context
+        from .selectors import can_read_supervision
+
+        registry.register_nav(registry.NavItem(70, _("Supervision"), "supervision:petition_list", can_read_supervision))
+        registry.register_cadre_panel(registry.CadrePanel(70, "supervision/_cadre_panel.html", supervision_panel_context))
+        registry.register_demo_seeder(registry.DemoSeeder(20, "supervision", seed_supervision))

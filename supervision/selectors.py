@@ -1,6 +1,61 @@
-"""Reads of supervision data that other areas rely on (assessments, the promotion review)."""
+"""Reads of supervision data: the facts the promotion review and assessments rely on, and the pages' lists."""
 
-from .models import VetoEvent
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from cadre_mgmt.accounts.scoping import scope_for_user
+
+from . import rules
+from .models import (
+    AffairsDisclosure,
+    DisclosureFlag,
+    Dismissal,
+    Inspection,
+    Investigation,
+    Petition,
+    RectificationItem,
+    Sanction,
+    SupervisionSettings,
+    VetoEvent,
+    WarningEducationSession,
+)
+
+# --- Facts for other areas (contracts.md) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SanctionFact:
+    id: int
+    kind: str  # "party", "government", "admonition", "org_measure"
+    severity: str  # Sanction.Severity value
+    decided_on: datetime.date
+    effective_until: datetime.date | None
+    description: str
+
+
+@dataclass(frozen=True)
+class InvestigationFact:
+    id: int
+    opened_on: datetime.date
+    description: str
+
+
+@dataclass(frozen=True)
+class VetoFact:
+    id: int
+    occurred_on: datetime.date
+    reason: str
+
+
+@dataclass
+class SupervisionFacts:
+    active_sanctions: list[SanctionFact] = field(default_factory=list)
+    sanctions_in_year: list[SanctionFact] = field(default_factory=list)
+    open_investigations: list[InvestigationFact] = field(default_factory=list)
+    vetoes_in_year: list[VetoFact] = field(default_factory=list)
+    suspended: bool = False
 
 
 def cadre_ids_with_veto(*, year, cadre_ids=None) -> set[int]:
@@ -9,3 +64,202 @@ def cadre_ids_with_veto(*, year, cadre_ids=None) -> set[int]:
     if cadre_ids is not None:
         vetoes = vetoes.filter(cadre_id__in=list(cadre_ids))
     return set(vetoes.values_list("cadre_id", flat=True).distinct())
+
+
+def review_facts(*, cadre_ids, year, on) -> dict[int, SupervisionFacts]:
+    """Supervision facts of each cadre for the promotion review; three queries whatever the number of cadres.
+
+    - ``active_sanctions``: sanctions whose effect period contains ``on`` (disqualifier 2);
+    - ``sanctions_in_year``: sanctions decided in ``year`` (demotion triggers);
+    - ``open_investigations``: investigations opened by ``on`` and not concluded by then (disqualifier 3);
+    - ``vetoes_in_year``: vetoes charged to ``year``, not revoked (disqualifier 4, demotion);
+    - ``suspended``: an open investigation suspends the cadre (disqualifier 7).
+    Every requested cadre is in the result, with empty facts if nothing applies.
+    """
+    cadre_ids = list(cadre_ids)
+    facts = {cadre_id: SupervisionFacts() for cadre_id in cadre_ids}
+    if not cadre_ids:
+        return facts
+    year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    sanctions = Sanction.objects.filter(cadre_id__in=cadre_ids, decided_on__lte=max(on, year_end)).filter(
+        Q(decided_on__gte=year_start) | Q(effective_until__isnull=True) | Q(effective_until__gte=on)
+    )
+    for sanction in sanctions.order_by("decided_on", "id"):
+        fact = SanctionFact(
+            id=sanction.id,
+            kind=rules.SANCTION_KINDS[sanction.severity],
+            severity=sanction.severity,
+            decided_on=sanction.decided_on,
+            effective_until=sanction.effective_until,
+            description=sanction.description,
+        )
+        if rules.sanction_active_on(decided_on=sanction.decided_on, effective_until=sanction.effective_until, day=on):
+            facts[sanction.cadre_id].active_sanctions.append(fact)
+        if sanction.decided_on.year == year:
+            facts[sanction.cadre_id].sanctions_in_year.append(fact)
+    investigations = Investigation.objects.filter(cadre_id__in=cadre_ids, opened_on__lte=on).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=on)
+    )
+    for investigation in investigations.order_by("opened_on", "id"):
+        cadre_facts = facts[investigation.cadre_id]
+        cadre_facts.open_investigations.append(
+            InvestigationFact(id=investigation.id, opened_on=investigation.opened_on, description=investigation.description)
+        )
+        cadre_facts.suspended = cadre_facts.suspended or investigation.suspended
+    vetoes = VetoEvent.objects.filter(cadre_id__in=cadre_ids, year=year, revoked_at__isnull=True).order_by("occurred_on", "id")
+    for veto in vetoes:
+        facts[veto.cadre_id].vetoes_in_year.append(VetoFact(id=veto.id, occurred_on=veto.occurred_on, reason=veto.reason))
+    return facts
+
+
+# --- Settings -----------------------------------------------------------------------------------
+
+
+def supervision_settings() -> SupervisionSettings:
+    """The county's settings row; the defaults until the administrator saves one."""
+    return SupervisionSettings.objects.filter(pk=1).first() or SupervisionSettings(pk=1)
+
+
+# --- Who may do what -----------------------------------------------------------------------------
+
+
+def can_read_supervision(user) -> bool:
+    """Supervisors, county roles and township staff (their township only); not finance."""
+    return user.is_authenticated and (user.is_supervisor or user.is_county_approver or user.is_township_staff)
+
+
+def can_read_investigations(user) -> bool:
+    """Open cases are confidential: supervisors and the county only, not township staff."""
+    return user.is_authenticated and (user.is_supervisor or user.is_county_approver)
+
+
+# --- Page lists (all scoped) --------------------------------------------------------------------
+
+
+def petitions_for_user(*, user):
+    if not can_read_supervision(user):
+        return Petition.objects.none()
+    return scope_for_user(Petition.objects.select_related("township", "village", "cadre"), user, township_field="township")
+
+
+def petition_search(*, user, status="", township=None, overdue=False, q=""):
+    qs = petitions_for_user(user=user)
+    if status:
+        qs = qs.filter(status=status)
+    if township is not None:
+        qs = qs.filter(township=township)
+    if overdue:
+        qs = qs.filter(status__in=Petition.OPEN_STATUSES, overdue_since__isnull=False)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(summary__contains=q) | Q(cadre__name__contains=q) | Q(village__name__contains=q))
+    return qs
+
+
+def overdue_petitions(*, user):
+    """The open cases the daily job flagged as past their deadline, oldest deadline first."""
+    return (
+        petitions_for_user(user=user).filter(status__in=Petition.OPEN_STATUSES, overdue_since__isnull=False).order_by("deadline")
+    )
+
+
+def inspections_for_user(*, user):
+    if not can_read_supervision(user):
+        return Inspection.objects.none()
+    open_items = Count("items", filter=~Q(items__status=RectificationItem.Status.DONE), distinct=True)
+    return (
+        scope_for_user(Inspection.objects.select_related("township"), user, township_field="township")
+        .prefetch_related("villages")
+        .annotate(open_items=open_items, item_count=Count("items", distinct=True))
+    )
+
+
+def sessions_for_user(*, user):
+    if not can_read_supervision(user):
+        return WarningEducationSession.objects.none()
+    return scope_for_user(WarningEducationSession.objects.select_related("township"), user, township_field="township").annotate(
+        attendee_count=Count("attendees")
+    )
+
+
+def sanctions_for_user(*, user):
+    if not can_read_supervision(user):
+        return Sanction.objects.none()
+    return scope_for_user(
+        Sanction.objects.select_related("cadre", "cadre__township", "cadre__village"), user, township_field="cadre__township"
+    )
+
+
+def investigations_for_user(*, user):
+    if not can_read_investigations(user):
+        return Investigation.objects.none()
+    return Investigation.objects.select_related("cadre", "cadre__township", "cadre__village")
+
+
+def vetoes_for_user(*, user):
+    if not can_read_supervision(user):
+        return VetoEvent.objects.none()
+    return scope_for_user(
+        VetoEvent.objects.select_related("cadre", "cadre__township", "cadre__village", "revoked_by"),
+        user,
+        township_field="cadre__township",
+    )
+
+
+def dismissals_for_user(*, user):
+    if not can_read_supervision(user):
+        return Dismissal.objects.none()
+    return scope_for_user(
+        Dismissal.objects.select_related("cadre", "cadre__township", "cadre__village", "decided_by"),
+        user,
+        township_field="cadre__township",
+    )
+
+
+@dataclass(frozen=True)
+class DisclosureRow:
+    village: object
+    cells: list  # one per category: {"category", "label", "disclosure", "problem", "due_on"}
+
+
+def disclosure_grid(*, user, villages, period_start, today) -> list[DisclosureRow]:
+    """For one period, each village's disclosure per category and its problem (missing/late) on ``today``."""
+    conf = supervision_settings()
+    due_on = rules.disclosure_due_on(period_start, conf.disclosure_period_months, conf.disclosure_due_days)
+    villages = list(villages)
+    published = {
+        (d.village_id, d.category): d
+        for d in AffairsDisclosure.objects.filter(village__in=villages, period_start=period_start).select_related("recorded_by")
+    }
+    rows = []
+    for village in villages:
+        cells = []
+        for category, label in AffairsDisclosure.Category.choices:
+            disclosure = published.get((village.pk, category))
+            problem = rules.disclosure_problem(
+                published_on=disclosure.published_on if disclosure else None, due_on=due_on, day=today
+            )
+            cells.append({"category": category, "label": label, "disclosure": disclosure, "problem": problem, "due_on": due_on})
+        rows.append(DisclosureRow(village=village, cells=cells))
+    return rows
+
+
+def disclosure_flags_for_user(*, user):
+    if not can_read_supervision(user):
+        return DisclosureFlag.objects.none()
+    return scope_for_user(
+        DisclosureFlag.objects.select_related("village", "village__township"), user, township_field="village__township"
+    )
+
+
+def cadre_supervision_summary(*, cadre, user, on):
+    """The cadre file's supervision panel: active sanctions, vetoes, open cases (if the user may see them)."""
+    if not can_read_supervision(user):
+        return None
+    facts = review_facts(cadre_ids=[cadre.pk], year=on.year, on=on)[cadre.pk]
+    return {
+        "active_sanctions": facts.active_sanctions,
+        "vetoes": [v for v in VetoEvent.objects.filter(cadre=cadre, revoked_at__isnull=True).order_by("-year")],
+        "open_investigations": facts.open_investigations if can_read_investigations(user) else [],
+        "petition_count": Petition.objects.filter(cadre=cadre).count(),
+    }
