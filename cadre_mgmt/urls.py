@@ -18,6 +18,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("cadre_mgmt.accounts.urls")),
     path("cadres/", include("cadre_mgmt.cadres.urls")),
+    path("audit/", include("cadre_mgmt.audit.urls")),
     path("ranks/", include("ranks.urls")),
     path("assessments/", include("assessments.urls")),
     path("incentives/", include("incentives.urls")),

@@ -1,12 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts are kept by the county administrator; every change goes through an audited service."""
+
     list_display = ("username", "full_name", "role", "township", "is_active", "last_login")
     list_filter = ("role", "township", "is_active")
     search_fields = ("username", "full_name")
@@ -20,8 +26,45 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "role", "township", "password1", "password2")}),
     )
 
+    # The county administrator role manages accounts without being a superuser.
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_county_admin
+
+    def has_add_permission(self, request):
+        return request.user.is_county_admin
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_county_admin
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_county_admin and (obj is None or obj.pk != request.user.pk)
+
+    def has_module_permission(self, request):
+        return request.user.is_county_admin
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["last_login", "date_joined"]
+        if not request.user.is_superuser:
+            # Only a superuser makes superusers: a county administrator cannot raise anyone above the role.
+            readonly.append("is_superuser")
+        return readonly
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            # An account the administrator created: its owner picks the real password at first login.
-            obj.must_change_password = True
-        super().save_model(request, obj, form, change)
+        services.user_admin_save(actor=request.user, user=obj, created=not change)
+
+    def delete_model(self, request, obj):
+        services.user_admin_delete(actor=request.user, user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.user_admin_delete(actor=request.user, user=user)
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            # Success is the redirect to the account's change page (a refused form re-renders or redirects to itself).
+            if request.method == "POST" and isinstance(response, HttpResponseRedirect):
+                user = self.get_object(request, id)
+                if response.url == reverse("admin:accounts_user_change", args=(user.pk,)):
+                    services.user_admin_password_set(actor=request.user, user=user)
+        return response

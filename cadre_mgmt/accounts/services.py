@@ -3,7 +3,21 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.audit.services import audit_record
+from cadre_mgmt.audit.services import audit_record, diff, snapshot
+
+from .models import User
+
+USER_AUDITED_FIELDS = (
+    "username",
+    "full_name",
+    "email",
+    "role",
+    "township",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "must_change_password",
+)
 
 
 def login_record(*, user, success, username=""):
@@ -30,3 +44,54 @@ def password_change(*, request, user, new_password):
     user.save(update_fields=["password", "must_change_password"])
     update_session_auth_hash(request, user)
     audit_record(actor=user, action=AuditRecord.Action.UPDATE, obj=user, summary=_("Password changed"))
+
+
+@transaction.atomic
+def user_admin_save(*, actor, user, created):
+    """Save an account edited by the county administrator in the admin, with its audit record.
+
+    An account the administrator creates must choose its own password at first sign-in: the
+    administrator knows the initial one.
+    """
+    if created:
+        user.must_change_password = True
+        before = {}
+    else:
+        before = snapshot(User.objects.get(pk=user.pk), USER_AUDITED_FIELDS)
+    user.full_clean(exclude=["password"])
+    user.save()
+    after = snapshot(user, USER_AUDITED_FIELDS)
+    if created:
+        audit_record(
+            actor=actor, action=AuditRecord.Action.CREATE, obj=user, summary=_("Account created"), changes={"after": after}
+        )
+    else:
+        audit_record(
+            actor=actor, action=AuditRecord.Action.UPDATE, obj=user, summary=_("Account updated"), changes=diff(before, after)
+        )
+    return user
+
+
+@transaction.atomic
+def user_admin_delete(*, actor, user):
+    """Delete an account. Its audit records keep the user name; only the link to the account is cleared."""
+    audit_record(
+        actor=actor,
+        action=AuditRecord.Action.DELETE,
+        obj=user,
+        summary=_("Account deleted"),
+        changes={"before": snapshot(user, USER_AUDITED_FIELDS)},
+    )
+    user.delete()
+
+
+@transaction.atomic
+def user_admin_password_set(*, actor, user):
+    """Record that an administrator set someone's password; that person must change it at next sign-in.
+
+    The admin's own password form has already stored the new hash (which also ends the person's other
+    sessions); this runs in the same transaction.
+    """
+    if user.pk != actor.pk:
+        User.objects.filter(pk=user.pk).update(must_change_password=True)
+    audit_record(actor=actor, action=AuditRecord.Action.UPDATE, obj=user, summary=_("Password set by an administrator"))

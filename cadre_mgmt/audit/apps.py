@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "cadre_mgmt.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self):
+        from cadre_mgmt import registry
+
+        registry.register_nav(registry.NavItem(90, _("Audit log"), "audit:list", lambda user: user.is_county_admin))

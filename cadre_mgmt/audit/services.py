@@ -3,7 +3,11 @@
 import datetime
 import decimal
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .middleware import current_ip
 from .models import AuditRecord
@@ -55,3 +59,28 @@ def audit_record(*, actor, action, obj=None, summary="", changes=None, object_ty
         summary=summary[:300],
         changes=_plain(changes or {}),
     )
+
+
+# Audit records are kept at least six calendar months; the longest six months (July to December)
+# span 184 days. The database refuses to delete anything younger than 180 days (migration 0002).
+AUDIT_MIN_KEEP_DAYS = 184
+
+
+def audit_prune(*, keep_days=AUDIT_MIN_KEEP_DAYS):
+    """Delete audit records older than ``keep_days`` days; returns how many. Refuses to go below the floor."""
+    if keep_days < AUDIT_MIN_KEEP_DAYS:
+        raise ValidationError(
+            _("Audit records must be kept at least %(days)s days (six months).") % {"days": AUDIT_MIN_KEEP_DAYS}
+        )
+    cutoff = timezone.now() - datetime.timedelta(days=keep_days)
+    with transaction.atomic():
+        deleted, _per_model = AuditRecord.objects.filter(at__lt=cutoff).delete()
+        if deleted:
+            audit_record(
+                actor=None,
+                action=AuditRecord.Action.DELETE,
+                object_type=AuditRecord._meta.label,
+                summary=_("Pruned %(count)s audit records older than %(days)s days") % {"count": deleted, "days": keep_days},
+                changes={"deleted": deleted, "older_than": cutoff},
+            )
+    return deleted

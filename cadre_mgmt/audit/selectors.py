@@ -1,0 +1,75 @@
+"""Reads of the audit log (county administrator only; the log is not township-scoped)."""
+
+import contextlib
+import datetime
+import ipaddress
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import AuditRecord
+
+
+def audited_object_types():
+    """(label, name) of this project's models, for the object-type filter; no query."""
+    base = Path(settings.BASE_DIR)
+    choices = []
+    for model in apps.get_models():
+        path = Path(model._meta.app_config.path)
+        if path.is_relative_to(base) and ".venv" not in path.parts:
+            choices.append((model._meta.label, f"{model._meta.verbose_name} ({model._meta.label})"))
+    return sorted(choices, key=lambda choice: choice[0])
+
+
+def _start_of(day):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def audit_search(*, actor=None, action="", object_type="", date_from=None, date_to=None, q=""):
+    """Audit records matching the filters, newest first. Dates are local (Asia/Shanghai) calendar days."""
+    qs = AuditRecord.objects.all()
+    if actor is not None:
+        qs = qs.filter(actor=actor)
+    if action:
+        qs = qs.filter(action=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if date_from:
+        qs = qs.filter(at__gte=_start_of(date_from))
+    if date_to:
+        qs = qs.filter(at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+    q = (q or "").strip()
+    if q:
+        text = Q(summary__icontains=q) | Q(object_repr__icontains=q) | Q(actor_name__icontains=q) | Q(object_id=q)
+        with contextlib.suppress(ValueError):
+            text |= Q(ip_address=str(ipaddress.ip_address(q)))
+        qs = qs.filter(text)
+    return qs
+
+
+def _field_label(object_type, name):
+    try:
+        return str(apps.get_model(object_type)._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name
+
+
+def change_rows(record):
+    """The record's changes as (field label, before, after) rows, whatever shape the service wrote."""
+    changes = record.changes or {}
+    rows = []
+    if set(changes) <= {"before", "after"} and all(isinstance(value, dict) for value in changes.values()):
+        before, after = changes.get("before", {}), changes.get("after", {})
+        for name in [*before, *(key for key in after if key not in before)]:
+            rows.append((name, before.get(name, ""), after.get(name, "")))
+    else:
+        for name, value in changes.items():
+            if isinstance(value, list) and len(value) == 2:
+                rows.append((name, value[0], value[1]))
+            else:
+                rows.append((name, "", value))
+    return [(_field_label(record.object_type, name), before, after) for name, before, after in rows]
