@@ -40,5 +40,14 @@ messages: $(VENV)/.dev-deps
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=static --ignore=staticfiles --ignore=tests --ignore=bench
 	$(PY) scripts/po_fill.py
 
+# Browser journeys (tests/e2e): Playwright drives Debian's Chromium against the live server. No browser
+# download (none can work here): Chromium and a Chinese font come from Debian; CI runs as root.
+e2e: $(VENV)/.dev-deps
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium and fonts-wqy-microhei for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+	E2E=1 $(VENV)/bin/pytest tests/e2e
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

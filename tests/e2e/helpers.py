@@ -1,0 +1,67 @@
+"""Steps a person takes, shared by the journeys. Selectors are what the user reads (labels, button text)."""
+
+import io
+import re
+
+from openpyxl import Workbook, load_workbook
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+
+
+def login(page: Page, username, password=PASSWORD):
+    """Sign in through the login page, as a person would, and land on the home page."""
+    page.goto("/accounts/login/")
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    expect(page.get_by_test_id("current-user")).to_contain_text(username)
+
+
+def open_menu_if_collapsed(page: Page):
+    """On a phone the navigation hides behind the toggler; open it when it is there."""
+    toggler = page.get_by_role("button", name="菜单")
+    if toggler.is_visible():
+        toggler.click()
+        expect(page.locator("#main-nav")).to_be_visible()
+
+
+def nav_labels(page: Page):
+    return [text.strip() for text in page.locator("#main-nav .nav-link").all_inner_texts()]
+
+
+def download(page: Page, link_text):
+    """Click a download link; return the file's bytes."""
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link_text).click()
+    with open(info.value.path(), "rb") as handle:
+        return handle.read()
+
+
+def workbook_from_template(template: bytes, rows):
+    """Fill the downloaded template's first sheet with rows, as an officer would in Excel."""
+    wb = load_workbook(io.BytesIO(template))
+    ws = wb.worksheets[0]
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def workbook(headers, rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_upload(name, content):
+    """A file for Playwright's set_input_files, without touching the disk."""
+    return {"name": name, "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "buffer": content}
