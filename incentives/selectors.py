@@ -1,0 +1,222 @@
+"""Reads of incentives data: the facts the promotion review reads (commendations, points table) and pay."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from cadre_mgmt.accounts.scoping import scope_for_user
+from cadre_mgmt.cadres.models import Cadre
+
+from . import rules
+from .models import (
+    Commendation,
+    CommendationLevel,
+    CommendationPoints,
+    HardshipAid,
+    InsuranceEnrolment,
+    PayScale,
+    PoliticalRecommendation,
+    TrainingRecord,
+)
+
+DEFAULT_POINTS = {"county": Decimal("2"), "city": Decimal("4"), "province": Decimal("6"), "national": Decimal("10")}
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class CommendationFact:
+    id: int
+    level: str  # "county", "city", "province", "national"
+    title: str
+    awarded_on: datetime.date
+    collective: bool
+    honour_key: str
+
+
+def _fact(commendation, *, collective):
+    return CommendationFact(
+        id=commendation.id,
+        level=commendation.level,
+        title=commendation.title,
+        awarded_on=commendation.awarded_on,
+        collective=collective,
+        honour_key=rules.honour_key(commendation.title, commendation.awarded_on.year),
+    )
+
+
+def commendations_for(*, cadre_ids, up_to) -> dict[int, list[CommendationFact]]:
+    """Honours of each cadre awarded on or before ``up_to``, oldest first; four queries for any number of cadres.
+
+    A collective honour of a village is listed (collective=True) for the cadres of that village who
+    hold the post of Party branch secretary or village committee director (their current posts).
+    """
+    cadre_ids = list(cadre_ids)
+    result: dict[int, list[CommendationFact]] = {cadre_id: [] for cadre_id in cadre_ids}
+    if not cadre_ids:
+        return result
+    for commendation in Commendation.objects.filter(cadre_id__in=cadre_ids, awarded_on__lte=up_to).order_by("awarded_on", "id"):
+        result[commendation.cadre_id].append(_fact(commendation, collective=False))
+    holders = defaultdict(set)  # village id → ids of its secretary/director among the cadres asked for
+    through = Cadre.posts.through.objects.filter(cadre_id__in=cadre_ids, post__code__in=rules.COLLECTIVE_HONOUR_POSTS)
+    holder_ids = set(through.values_list("cadre_id", flat=True))
+    for cadre_id, village_id in Cadre.objects.filter(pk__in=holder_ids).values_list("pk", "village_id"):
+        holders[village_id].add(cadre_id)
+    if holders:
+        collective = Commendation.objects.filter(village_id__in=list(holders), awarded_on__lte=up_to).order_by("awarded_on", "id")
+        for commendation in collective:
+            for cadre_id in sorted(holders[commendation.village_id]):
+                result[cadre_id].append(_fact(commendation, collective=True))
+        for facts in result.values():
+            facts.sort(key=lambda fact: (fact.awarded_on, fact.id))
+    return result
+
+
+def commendation_points_table() -> dict[str, Decimal]:
+    """Points per commendation level as the county keeps them (DESIGN §5 defaults for missing rows)."""
+    table = dict(DEFAULT_POINTS)
+    table.update(dict(CommendationPoints.objects.values_list("level", "points")))
+    return table
+
+
+def training_totals(*, cadre_ids, year) -> dict[int, Decimal]:
+    """Training hours of each cadre in ``year`` (0 for none); one query."""
+    cadre_ids = list(cadre_ids)
+    totals = {cadre_id: Decimal("0.0") for cadre_id in cadre_ids}
+    rows = (
+        TrainingRecord.objects.filter(cadre_id__in=cadre_ids, trained_on__year=year)
+        .values("cadre_id")
+        .annotate(total=Sum("hours"))
+        .values_list("cadre_id", "total")
+    )
+    totals.update(dict(rows))
+    return totals
+
+
+def _month_start(day):
+    return day.replace(day=1)
+
+
+def pay_components(*, cadre, month) -> dict:
+    """Base and performance pay of a cadre for a month, as the county's pay scale sets them.
+
+    The month is paid if the cadre is in post on its first day or joins during it (a cadre who left
+    in month M is paid for M, not M+1); only the paid posts ("三职") count, and for a cadre holding
+    several the best-paid post applies. Two queries.
+    Returns {"base_pay", "performance_pay", "total" (Decimal), "post" (name or ""), "effective_from" (date or None),
+    "in_post" (bool)}.
+    """
+    month = _month_start(month)
+    next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+    nothing = {"base_pay": ZERO, "performance_pay": ZERO, "total": ZERO, "post": "", "effective_from": None, "in_post": False}
+    if cadre.left_on is not None and cadre.left_on < month:
+        return nothing
+    if cadre.first_appointed_on >= next_month:
+        return nothing
+    posts = [post for post in cadre.posts.all() if post.is_paid]
+    if not posts:
+        return {**nothing, "in_post": True}
+    rows = PayScale.objects.filter(effective_from__lte=month).filter(Q(post__in=posts) | Q(post__isnull=True))
+    latest = {}
+    for row in rows.order_by("effective_from", "id"):
+        latest[row.post_id] = row
+    best = None
+    for post in posts:
+        row = latest.get(post.pk) or latest.get(None)
+        if row is not None and (best is None or row.base_pay + row.performance_pay > best[1].base_pay + best[1].performance_pay):
+            best = (post, row)
+    if best is None:
+        return {**nothing, "in_post": True}
+    post, row = best
+    return {
+        "base_pay": row.base_pay,
+        "performance_pay": row.performance_pay,
+        "total": row.base_pay + row.performance_pay,
+        "post": post.name,
+        "effective_from": row.effective_from,
+        "in_post": True,
+    }
+
+
+# --- Who may do what -----------------------------------------------------------------------------
+
+
+def can_read_incentives(user) -> bool:
+    """County roles, township staff (their township) and finance; supervisors work in supervision."""
+    return user.is_authenticated and (user.is_county_approver or user.is_township_staff or user.is_finance)
+
+
+def can_record_incentives(user) -> bool:
+    """Township staff keep their cadres' records; the county administrator may record anything."""
+    return user.is_authenticated and (user.is_township_staff or user.is_county_admin)
+
+
+# --- Page lists (all scoped) ----------------------------------------------------------------------
+
+
+def commendations_for_user(*, user):
+    if not can_read_incentives(user):
+        return Commendation.objects.none()
+    return scope_for_user(
+        Commendation.objects.select_related("township", "cadre", "cadre__village", "village"), user, township_field="township"
+    )
+
+
+def trainings_for_user(*, user):
+    if not can_read_incentives(user):
+        return TrainingRecord.objects.none()
+    return scope_for_user(
+        TrainingRecord.objects.select_related("cadre", "cadre__township", "cadre__village"),
+        user,
+        township_field="cadre__township",
+    )
+
+
+def training_year_totals(*, user, year):
+    """Per-cadre totals of a year for the training page: rows of (cadre fields, hours, courses)."""
+    return (
+        trainings_for_user(user=user)
+        .filter(trained_on__year=year)
+        .values("cadre_id", "cadre__name", "cadre__township__name", "cadre__village__name")
+        .annotate(total=Sum("hours"), courses=Count("id"))
+        .order_by("-total", "cadre__name")
+    )
+
+
+def insurances_for_user(*, user):
+    if not can_read_incentives(user):
+        return InsuranceEnrolment.objects.none()
+    return scope_for_user(
+        InsuranceEnrolment.objects.select_related("cadre", "cadre__township", "cadre__village", "updated_by"),
+        user,
+        township_field="cadre__township",
+    )
+
+
+def recommendations_for_user(*, user):
+    if not can_read_incentives(user):
+        return PoliticalRecommendation.objects.none()
+    return scope_for_user(
+        PoliticalRecommendation.objects.select_related("cadre", "cadre__township", "cadre__village"),
+        user,
+        township_field="cadre__township",
+    )
+
+
+def aids_for_user(*, user):
+    if not can_read_incentives(user):
+        return HardshipAid.objects.none()
+    return scope_for_user(
+        HardshipAid.objects.select_related("cadre", "cadre__township", "cadre__village"), user, township_field="cadre__township"
+    )
+
+
+def pay_scale_rows():
+    return PayScale.objects.select_related("post", "created_by").order_by("-effective_from", "post__sort_order")
+
+
+def levels_with_points():
+    table = commendation_points_table()
+    return [(value, label, table.get(value)) for value, label in CommendationLevel.choices]

@@ -1,0 +1,329 @@
+"""Writes of the incentives area. Every function runs in one transaction and writes its audit record."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadre_mgmt.accounts.scoping import township_allowed_for_user
+from cadre_mgmt.audit.models import AuditRecord
+from cadre_mgmt.audit.services import audit_record, diff, snapshot
+
+from . import rules
+from .models import (
+    Commendation,
+    CommendationPoints,
+    HardshipAid,
+    HardshipAidStep,
+    InsuranceEnrolment,
+    PayScale,
+    PoliticalRecommendation,
+    TrainingRecord,
+)
+
+
+def _require_recorder(user, township_id):
+    """Township staff write their own township's records; the county administrator writes any."""
+    if not township_allowed_for_user(user, township_id):
+        raise PermissionDenied
+
+
+def _not_future(day, field):
+    if day > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+
+
+# --- Commendations ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def commendation_record(*, user, level, title, issuer, awarded_on, cadre=None, village=None):
+    """Record an honour of a cadre, or of a village (a collective honour)."""
+    if (cadre is None) == (village is None):
+        raise ValidationError(_("A commendation goes to one cadre or to one village (collective honour)."))
+    township_id = cadre.township_id if cadre is not None else village.township_id
+    _require_recorder(user, township_id)
+    _not_future(awarded_on, "awarded_on")
+    commendation = Commendation(
+        township_id=township_id,
+        cadre=cadre,
+        village=village,
+        level=level,
+        title=title.strip(),
+        issuer=issuer.strip(),
+        awarded_on=awarded_on,
+        recorded_by=user,
+    )
+    commendation.full_clean()
+    commendation.save()
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        obj=commendation,
+        summary=_("Commendation recorded"),
+        changes={"after": snapshot(commendation, ("cadre", "village", "level", "title", "issuer", "awarded_on"))},
+    )
+    return commendation
+
+
+@transaction.atomic
+def commendation_points_save(*, user, level, points):
+    """The county administrator changes the points of a commendation level."""
+    if not user.is_county_admin:
+        raise PermissionDenied
+    row, _created = CommendationPoints.objects.select_for_update().get_or_create(level=level, defaults={"points": points})
+    before = snapshot(row, ("points",)) if not _created else {}
+    row.points = points
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        obj=row,
+        summary=_("Commendation points changed"),
+        changes=diff(before, snapshot(row, ("points",))),
+    )
+    return row
+
+
+# --- Training, insurance, recommendations -------------------------------------------------------
+
+
+@transaction.atomic
+def training_record(*, user, cadre, course, organizer, hours, trained_on):
+    _require_recorder(user, cadre.township_id)
+    _not_future(trained_on, "trained_on")
+    record = TrainingRecord(cadre=cadre, course=course, organizer=organizer, hours=hours, trained_on=trained_on, recorded_by=user)
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        obj=record,
+        summary=_("Training recorded"),
+        changes={"after": snapshot(record, ("cadre", "course", "organizer", "hours", "trained_on"))},
+    )
+    return record
+
+
+INSURANCE_FIELDS = ("start_month", "status", "note")
+
+
+@transaction.atomic
+def insurance_save(*, user, cadre, scheme, start_month, status, note=""):
+    """Enrol a cadre in a scheme, or update the enrolment (one row per cadre and scheme)."""
+    _require_recorder(user, cadre.township_id)
+    start_month = start_month.replace(day=1)
+    enrolment = InsuranceEnrolment.objects.select_for_update().filter(cadre=cadre, scheme=scheme).first()
+    before = snapshot(enrolment, INSURANCE_FIELDS) if enrolment else {}
+    if enrolment is None:
+        enrolment = InsuranceEnrolment(cadre=cadre, scheme=scheme)
+    enrolment.start_month, enrolment.status, enrolment.note, enrolment.updated_by = start_month, status, note, user
+    enrolment.full_clean()
+    changes = diff(before, snapshot(enrolment, INSURANCE_FIELDS))
+    if not changes:
+        return enrolment
+    enrolment.save()
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.UPDATE if before else AuditRecord.Action.CREATE,
+        obj=enrolment,
+        summary=_("Insurance enrolment saved"),
+        changes=changes,
+    )
+    return enrolment
+
+
+@transaction.atomic
+def recommendation_record(*, user, cadre, kind, level, recommended_on, note=""):
+    _require_recorder(user, cadre.township_id)
+    _not_future(recommended_on, "recommended_on")
+    recommendation = PoliticalRecommendation(
+        cadre=cadre, kind=kind, level=level, recommended_on=recommended_on, note=note, recorded_by=user
+    )
+    recommendation.full_clean()
+    recommendation.save()
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        obj=recommendation,
+        summary=_("Political recommendation recorded"),
+        changes={"after": snapshot(recommendation, ("cadre", "kind", "level", "recommended_on", "status"))},
+    )
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_set_status(*, user, recommendation, status, note=None):
+    recommendation = PoliticalRecommendation.objects.select_for_update().select_related("cadre").get(pk=recommendation.pk)
+    _require_recorder(user, recommendation.cadre.township_id)
+    if recommendation.status != PoliticalRecommendation.Status.RECOMMENDED:
+        raise ValidationError(_("The outcome of this recommendation is already recorded."))
+    if status == PoliticalRecommendation.Status.RECOMMENDED:
+        raise ValidationError({"status": _("Choose the outcome.")})
+    before = snapshot(recommendation, ("status", "note"))
+    recommendation.status = status
+    if note is not None:
+        recommendation.note = note
+    recommendation.full_clean()
+    recommendation.save()
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        obj=recommendation,
+        summary=_("Political recommendation outcome recorded"),
+        changes=diff(before, snapshot(recommendation, ("status", "note"))),
+    )
+    return recommendation
+
+
+# --- Hardship aid ---------------------------------------------------------------------------------
+
+AID_FIELDS = ("status", "amount_granted", "paid_on")
+
+
+@transaction.atomic
+def aid_apply(*, user, cadre, reason, amount_requested, supporting_note=""):
+    _require_recorder(user, cadre.township_id)
+    aid = HardshipAid(
+        cadre=cadre, reason=reason, amount_requested=amount_requested, supporting_note=supporting_note, applied_by=user
+    )
+    aid.full_clean()
+    aid.save()
+    HardshipAidStep.objects.create(
+        aid=aid, from_status="", to_status=HardshipAid.Status.APPLIED, amount=amount_requested, by=user
+    )
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        obj=aid,
+        summary=_("Hardship aid applied for"),
+        changes={"after": snapshot(aid, ("cadre", "reason", "amount_requested", "status"))},
+    )
+    return aid
+
+
+def aid_can_take(user, aid, to_status) -> bool:
+    """May this user take the step to ``to_status``? (Not whether the step is in order: see the rules.)"""
+    stage = rules.AID_STAGE.get(to_status)
+    if stage == "township":
+        return township_allowed_for_user(user, aid.cadre.township_id)
+    if stage == "county":
+        return user.is_county_approver
+    if stage == "payment":
+        return user.is_county_approver or (user.is_finance and (user.township_id in (None, aid.cadre.township_id)))
+    return False
+
+
+@transaction.atomic
+def aid_step(*, user, aid, to_status, note="", amount_granted=None, paid_on=None):
+    """Take one step of a hardship aid case: township review, county decision (with the amount), payment."""
+    aid = HardshipAid.objects.select_for_update().select_related("cadre").get(pk=aid.pk)
+    if not aid_can_take(user, aid, to_status):
+        raise PermissionDenied
+    if not rules.aid_transition_allowed(aid.status, to_status):
+        if to_status == HardshipAid.Status.PAID:
+            raise ValidationError(_("Hardship aid can be paid only after the county has approved it."))
+        raise ValidationError(
+            _("A case that is “%(current)s” cannot move to “%(target)s”.")
+            % {"current": aid.get_status_display(), "target": HardshipAid.Status(to_status).label}
+        )
+    before = snapshot(aid, AID_FIELDS)
+    step_amount = None
+    if to_status == HardshipAid.Status.COUNTY_APPROVED:
+        if amount_granted is None or amount_granted <= 0:
+            raise ValidationError({"amount_granted": _("Give the amount granted.")})
+        aid.amount_granted = amount_granted
+        step_amount = amount_granted
+    if to_status == HardshipAid.Status.PAID:
+        if paid_on is None:
+            raise ValidationError({"paid_on": _("Give the date of payment.")})
+        _not_future(paid_on, "paid_on")
+        approved_at = aid.steps.filter(to_status=HardshipAid.Status.COUNTY_APPROVED).values_list("at", flat=True).first()
+        if approved_at is not None and paid_on < timezone.localdate(approved_at):
+            raise ValidationError({"paid_on": _("The payment cannot be dated before the county approval.")})
+        aid.paid_on = paid_on
+        step_amount = aid.amount_granted
+    aid.status = to_status
+    aid.full_clean()
+    aid.save()
+    HardshipAidStep.objects.create(
+        aid=aid, from_status=before["status"], to_status=to_status, amount=step_amount, note=note, by=user
+    )
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.DECIDE,
+        obj=aid,
+        summary=_("Hardship aid: %(step)s") % {"step": HardshipAid.Status(to_status).label},
+        changes=diff(before, snapshot(aid, AID_FIELDS)),
+    )
+    return aid
+
+
+# --- Pay scale ------------------------------------------------------------------------------------
+
+PAY_FIELDS = ("effective_from", "post", "base_pay", "performance_pay", "note")
+
+
+def pay_scale_validate(*, scale):
+    """Refuse a change that would rewrite a month already begun (reads only; the admin form calls it too)."""
+    this_month = timezone.localdate().replace(day=1)
+    if scale.effective_from is not None and scale.effective_from.day != 1:
+        raise ValidationError({"effective_from": _("A pay scale starts on the first day of a month.")})
+    if scale.pk:
+        stored = PayScale.objects.get(pk=scale.pk)
+        if stored.effective_from <= this_month:
+            raise ValidationError(_("A pay scale already in force cannot be changed: add a new one from a later month."))
+    # The very first rows may be back-dated (setting the system up); later ones start next month at the earliest.
+    back_dated = scale.effective_from is not None and scale.effective_from <= this_month
+    if back_dated and PayScale.objects.exclude(pk=scale.pk).exists():
+        raise ValidationError({"effective_from": _("A new pay scale starts next month at the earliest.")})
+
+
+@transaction.atomic
+def pay_scale_save(*, user, scale):
+    """Add a pay scale row (or correct one that has not started yet). A month already begun is never changed."""
+    if not user.is_county_admin:
+        raise PermissionDenied
+    pay_scale_validate(scale=scale)
+    before = snapshot(PayScale.objects.select_for_update().get(pk=scale.pk), PAY_FIELDS) if scale.pk else {}
+    if not scale.pk:
+        scale.created_by = user
+    scale.full_clean()
+    scale.save()
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.UPDATE if before else AuditRecord.Action.CREATE,
+        obj=scale,
+        summary=_("Pay scale saved"),
+        changes=diff(before, snapshot(scale, PAY_FIELDS)),
+    )
+    return scale
+
+
+@transaction.atomic
+def pay_scale_seed(*, user, effective_from, base_pay, performance_pay, post=None, note=""):
+    """Set up the county's pay scale (demo data and first configuration): back-dating allowed, idempotent."""
+    if not user.is_county_admin:
+        raise PermissionDenied
+    existing = PayScale.objects.filter(effective_from=effective_from, post=post).first()
+    if existing is not None:
+        return existing
+    scale = PayScale(
+        effective_from=effective_from,
+        post=post,
+        base_pay=base_pay,
+        performance_pay=performance_pay,
+        note=note,
+        created_by=user,
+    )
+    scale.full_clean()
+    scale.save()
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        obj=scale,
+        summary=_("Pay scale saved"),
+        changes={"after": snapshot(scale, PAY_FIELDS)},
+    )
+    return scale
