@@ -171,6 +171,7 @@ def inspections_for_user(*, user):
         scope_for_user(Inspection.objects.select_related("township"), user, township_field="township")
         .prefetch_related("villages")
         .annotate(open_items=open_items, item_count=Count("items", distinct=True))
+        .order_by("-inspected_on", "-id")
     )
 
 
@@ -179,7 +180,7 @@ def sessions_for_user(*, user):
         return WarningEducationSession.objects.none()
     return scope_for_user(WarningEducationSession.objects.select_related("township"), user, township_field="township").annotate(
         attendee_count=Count("attendees")
-    )
+    ).order_by("-held_on", "-id")
 
 
 def sanctions_for_user(*, user):
