@@ -178,9 +178,11 @@ def inspections_for_user(*, user):
 def sessions_for_user(*, user):
     if not can_read_supervision(user):
         return WarningEducationSession.objects.none()
-    return scope_for_user(WarningEducationSession.objects.select_related("township"), user, township_field="township").annotate(
-        attendee_count=Count("attendees")
-    ).order_by("-held_on", "-id")
+    return (
+        scope_for_user(WarningEducationSession.objects.select_related("township"), user, township_field="township")
+        .annotate(attendee_count=Count("attendees"))
+        .order_by("-held_on", "-id")
+    )
 
 
 def sanctions_for_user(*, user):
