@@ -1,0 +1,76 @@
+"""Read-only views for the county administrator. Ladder and schedule are edited on the ranks
+settings page (audited services); rank history and locked rosters are append-only."""
+
+from django.contrib import admin
+
+from .models import (
+    AllowanceSchedule,
+    InitialGrading,
+    InitialGradingRule,
+    LadderStep,
+    RankChange,
+    Roster,
+    RosterExport,
+    RosterLine,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_county_admin
+
+
+@admin.register(LadderStep)
+class LadderStepAdmin(ReadOnlyAdmin):
+    list_display = ("from_level", "years_required", "requires_excellent_year", "required_commendation_level")
+
+
+@admin.register(AllowanceSchedule)
+class AllowanceScheduleAdmin(ReadOnlyAdmin):
+    list_display = ("effective_from", "amount_per_level", "note", "created_by", "created_at")
+
+
+@admin.register(InitialGradingRule)
+class InitialGradingRuleAdmin(ReadOnlyAdmin):
+    list_display = ("years_per_level", "highest_level", "lower_for_basically_competent")
+
+
+@admin.register(RankChange)
+class RankChangeAdmin(ReadOnlyAdmin):
+    list_display = ("cadre", "kind", "from_level", "to_level", "effective_month", "approved_by", "approved_at", "source")
+    list_filter = ("kind", "effective_month")
+    search_fields = ("cadre__name", "reason", "source")
+    list_select_related = ("cadre", "approved_by")
+
+
+@admin.register(InitialGrading)
+class InitialGradingAdmin(ReadOnlyAdmin):
+    list_display = ("cadre", "township", "computed_level", "proposed_level", "status", "submitted_at", "decided_at")
+    list_filter = ("status", "township")
+    list_select_related = ("cadre", "township")
+
+
+@admin.register(Roster)
+class RosterAdmin(ReadOnlyAdmin):
+    list_display = ("month", "status", "line_count", "total_amount", "generated_at", "locked_at", "locked_by")
+
+
+@admin.register(RosterLine)
+class RosterLineAdmin(ReadOnlyAdmin):
+    list_display = ("roster", "position", "township_name", "village_name", "cadre_name", "kind", "level", "amount")
+    list_filter = ("roster", "kind")
+    list_select_related = ("roster",)
+
+
+@admin.register(RosterExport)
+class RosterExportAdmin(ReadOnlyAdmin):
+    list_display = ("roster", "requested_by", "status", "progress", "total_rows", "created_at", "finished_at")
