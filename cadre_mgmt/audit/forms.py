@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from cadre_mgmt.cadres.formfields import ModelChoiceField
+
 from .models import AuditRecord
 from .selectors import audited_object_types
 
@@ -14,7 +16,7 @@ class DateInput(forms.DateInput):
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.ModelChoiceField(label=_("user"), queryset=None, required=False, empty_label=_("All users"))
+    actor = ModelChoiceField(label=_("user"), queryset=None, required=False, empty_label=_("All users"))
     action = forms.ChoiceField(label=_("action"), required=False)
     object_type = forms.ChoiceField(label=_("object type"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())

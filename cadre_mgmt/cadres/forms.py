@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import idnumbers
+from .formfields import ModelChoiceField, ModelMultipleChoiceField
 from .models import Cadre, Post
 from .selectors import townships_for_user, villages_for_user
 
@@ -17,9 +18,9 @@ class DateInput(forms.DateInput):
 
 class CadreFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or ID tail"), required=False, max_length=30)
-    township = forms.ModelChoiceField(label=_("township"), queryset=None, required=False, empty_label=_("All townships"))
-    village = forms.ModelChoiceField(label=_("village"), queryset=None, required=False, empty_label=_("All villages"))
-    post = forms.ModelChoiceField(label=_("post"), queryset=Post.objects.all(), required=False, empty_label=_("All posts"))
+    township = ModelChoiceField(label=_("township"), queryset=None, required=False, empty_label=_("All townships"))
+    village = ModelChoiceField(label=_("village"), queryset=None, required=False, empty_label=_("All villages"))
+    post = ModelChoiceField(label=_("post"), queryset=Post.objects.all(), required=False, empty_label=_("All posts"))
     status = forms.ChoiceField(
         label=_("status"), required=False, choices=[("", _("All statuses")), *Cadre.Status.choices], initial=Cadre.Status.IN_POST
     )
@@ -50,6 +51,7 @@ class CadreForm(forms.ModelForm):
             "prior_service_years",
         ]
         widgets = {"first_appointed_on": DateInput(), "posts": forms.CheckboxSelectMultiple}
+        field_classes = {"village": ModelChoiceField, "posts": ModelMultipleChoiceField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -124,24 +124,75 @@ def build_template():
     return buffer.getvalue()
 
 
+# Values a cell may hold; anything else (array or data-table formulas) is turned into formula text
+# so that every importer's "no formulas" check refuses it.
+PLAIN_CELL_TYPES = (str, int, float, bool, datetime.date, datetime.time, datetime.timedelta)
+# Formatted-but-empty rows after the data are common; a run this long ends the data ...
+MAX_BLANK_RUN = 1000
+# ... but the sheet is still scanned this far, so that data after a long gap is reported, not dropped.
+MAX_SCANNED_ROWS = 20_000
+
+
+def _plain(value):
+    if value is None or isinstance(value, PLAIN_CELL_TYPES):
+        return value
+    return "=" + str(getattr(value, "text", "") or "").lstrip("=")
+
+
+def _is_blank(values):
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+
+
+def _data_rows(rows, width, max_rows):
+    result = []
+    blank_run = 0
+    for number, values in enumerate(rows, start=2):
+        if number > MAX_SCANNED_ROWS:
+            if blank_run <= MAX_BLANK_RUN:
+                raise WorkbookError(_("The file has more than %(max)s rows; split it.") % {"max": max_rows})
+            break
+        values = [_plain(value) for value in values[:width]] + [None] * max(0, width - len(values))
+        if _is_blank(values):
+            blank_run += 1
+            continue
+        if result and blank_run > MAX_BLANK_RUN:
+            raise WorkbookError(
+                _("Row %(row)s has data after more than %(gap)s empty rows; delete the empty rows and retry.")
+                % {"row": number, "gap": MAX_BLANK_RUN}
+            )
+        blank_run = 0
+        result.append((number, values))
+        if len(result) > max_rows:
+            raise WorkbookError(_("The file has more than %(max)s rows; split it.") % {"max": max_rows})
+    return result
+
+
 def read_rows(data: bytes, headers=HEADERS, *, max_rows=MAX_ROWS):
-    """Yield (row number, list of cell values) from the first sheet after checking the header row."""
+    """(row number, list of cell values) of the first sheet's data rows, after checking the header row.
+
+    Raises WorkbookError, with a message for the user, for anything that is not a sound workbook:
+    too large, not a zip, a zip bomb, damaged XML, a wrong header, no data, too many rows.
+    """
     if len(data) > settings.UPLOAD_MAX_BYTES:
         raise WorkbookError(_("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise WorkbookError(_("The workbook unpacks to an unreasonable size; it is refused."))
-    except zipfile.BadZipFile as exc:
+            declared = sum(info.file_size for info in archive.infolist())
+    except Exception as exc:  # zipfile raises several kinds for random bytes, not only BadZipFile
         raise WorkbookError(_("The file is not an Excel workbook (.xlsx).")) from exc
+    if declared > MAX_UNPACKED_BYTES:
+        raise WorkbookError(_("The workbook unpacks to an unreasonable size; it is refused."))
+    unreadable = _("The workbook cannot be read; save it again as .xlsx and retry.")
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise WorkbookError(_("The workbook cannot be read; save it again as .xlsx and retry.")) from exc
+        raise WorkbookError(unreadable) from exc
     try:
         ws = wb.worksheets[0] if wb.worksheets else None
         if ws is None:
             raise WorkbookError(_("The workbook has no sheet."))
+        # In read-only mode the sheet is parsed while iterating: damage (bad XML, a member larger
+        # than it declared, which zipfile stops at with a CRC error) surfaces here.
         rows = ws.iter_rows(values_only=True)
         header = next(rows, None)
         found = [str(value).strip() if value is not None else "" for value in (header or [])]
@@ -152,23 +203,14 @@ def read_rows(data: bytes, headers=HEADERS, *, max_rows=MAX_ROWS):
                 _("The header row must be exactly: %(expected)s. Download the template and use it.")
                 % {"expected": "、".join(headers)}
             )
-        result = []
-        blank_run = 0
-        for number, values in enumerate(rows, start=2):
-            values = list(values[: len(headers)]) + [None] * max(0, len(headers) - len(values))
-            if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
-                # Trailing formatted-but-empty rows are common; a long run of them ends the data.
-                blank_run += 1
-                if blank_run > 1000:
-                    break
-                continue
-            blank_run = 0
-            result.append((number, values))
-            if len(result) > max_rows:
-                raise WorkbookError(_("The file has more than %(max)s rows; split it.") % {"max": max_rows})
+        result = _data_rows(rows, len(headers), max_rows)
         if not result:
             raise WorkbookError(_("The workbook has a header row but no data."))
         return result
+    except WorkbookError:
+        raise
+    except Exception as exc:  # damaged sheet XML or archive member, found while reading
+        raise WorkbookError(unreadable) from exc
     finally:
         wb.close()
 

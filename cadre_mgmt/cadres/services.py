@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
@@ -10,6 +11,7 @@ from cadre_mgmt.audit.services import audit_record, diff, snapshot
 
 from . import idnumbers
 from .models import Cadre
+from .rules import cadre_fact_problems
 
 AUDITED_FIELDS = (
     "township",
@@ -38,6 +40,17 @@ def _check_id_unique(id_hash, *, exclude_pk=None):
         raise ValidationError({"id_number": _("A cadre with this resident ID number already exists.")})
 
 
+def _check_plausible(cadre):
+    problems = cadre_fact_problems(
+        birth_date=cadre.birth_date,
+        first_appointed_on=cadre.first_appointed_on,
+        prior_service_years=cadre.prior_service_years or 0,
+        today=timezone.localdate(),
+    )
+    if problems:
+        raise ValidationError(problems)
+
+
 def _audit_snapshot(cadre):
     data = snapshot(cadre, AUDITED_FIELDS)
     data["posts"] = sorted(post.code for post in cadre.posts.all()) if cadre.pk else []
@@ -53,6 +66,7 @@ def cadre_create(*, user, village, id_number, posts, **fields):
     cadre.assign_id_number(facts)
     _check_id_unique(cadre.id_number_hash)
     cadre.full_clean(exclude=["posts"])
+    _check_plausible(cadre)
     cadre.save()
     cadre.posts.set(posts)
     audit_record(
@@ -85,6 +99,7 @@ def cadre_update(*, user, cadre, village=None, id_number=None, posts=None, **fie
     for name, value in fields.items():
         setattr(cadre, name, value)
     cadre.full_clean(exclude=["posts"])
+    _check_plausible(cadre)
     new_codes = sorted(post.code for post in posts) if posts is not None else before["posts"]
     after = snapshot(cadre, AUDITED_FIELDS)
     after["posts"] = new_codes

@@ -45,12 +45,12 @@ DROP FUNCTION IF EXISTS audit_auditrecord_append_only();
 
 def create_guard(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)  # no params: the "%" are PL/pgSQL placeholders
 
 
 def drop_guard(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):
