@@ -111,3 +111,16 @@ def test_feature_apps_can_add_totals_that_must_survive(monkeypatch):
     labels = [label for label, _sql in totals_that_must_survive()]
     assert labels[0] == "cadres"
     assert labels.count("test: townships again") == 1
+
+
+@pytest.mark.django_db
+def test_backup_totals_command_prints_every_total(cadre_x):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("backup_totals", stdout=out)
+    lines = dict(line.split("\t") for line in out.getvalue().splitlines())
+    assert lines["cadres"] == "1"
+    assert set(lines) == {label for label, _sql in totals_that_must_survive()}
