@@ -60,9 +60,8 @@ def commendations_for(*, cadre_ids, up_to) -> dict[int, list[CommendationFact]]:
     for commendation in Commendation.objects.filter(cadre_id__in=cadre_ids, awarded_on__lte=up_to).order_by("awarded_on", "id"):
         result[commendation.cadre_id].append(_fact(commendation, collective=False))
     holders = defaultdict(set)  # village id → ids of its secretary/director among the cadres asked for
-    through = Cadre.posts.through.objects.filter(cadre_id__in=cadre_ids, post__code__in=rules.COLLECTIVE_HONOUR_POSTS)
-    holder_ids = set(through.values_list("cadre_id", flat=True))
-    for cadre_id, village_id in Cadre.objects.filter(pk__in=holder_ids).values_list("pk", "village_id"):
+    holding = Cadre.objects.filter(pk__in=cadre_ids, posts__code__in=rules.COLLECTIVE_HONOUR_POSTS)
+    for cadre_id, village_id in holding.values_list("pk", "village_id").distinct():
         holders[village_id].add(cadre_id)
     if holders:
         collective = Commendation.objects.filter(village_id__in=list(holders), awarded_on__lte=up_to).order_by("awarded_on", "id")
@@ -72,6 +71,14 @@ def commendations_for(*, cadre_ids, up_to) -> dict[int, list[CommendationFact]]:
         for facts in result.values():
             facts.sort(key=lambda fact: (fact.awarded_on, fact.id))
     return result
+
+
+def cadre_commendations(*, cadre, up_to, limit=10) -> list[CommendationFact]:
+    """The cadre file's honours, newest first, in one query (the cadre's posts are prefetched on that page)."""
+    holds_post = any(post.code in rules.COLLECTIVE_HONOUR_POSTS for post in cadre.posts.all())
+    who = Q(cadre=cadre) | Q(village_id=cadre.village_id) if holds_post else Q(cadre=cadre)
+    rows = Commendation.objects.filter(who, awarded_on__lte=up_to).order_by("-awarded_on", "-id")[:limit]
+    return [_fact(row, collective=row.village_id is not None) for row in rows]
 
 
 def commendation_points_table() -> dict[str, Decimal]:

@@ -256,13 +256,20 @@ def disclosure_flags_for_user(*, user):
 
 
 def cadre_supervision_summary(*, cadre, user, on):
-    """The cadre file's supervision panel: active sanctions, vetoes, open cases (if the user may see them)."""
+    """The cadre file's supervision panel (at most four queries); None for users who may not read supervision."""
     if not can_read_supervision(user):
         return None
-    facts = review_facts(cadre_ids=[cadre.pk], year=on.year, on=on)[cadre.pk]
+    active = Sanction.objects.filter(cadre=cadre, decided_on__lte=on).filter(
+        Q(effective_until__isnull=True) | Q(effective_until__gte=on)
+    )
+    open_cases = []
+    if can_read_investigations(user):
+        open_cases = list(
+            Investigation.objects.filter(cadre=cadre, opened_on__lte=on).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+        )
     return {
-        "active_sanctions": facts.active_sanctions,
-        "vetoes": [v for v in VetoEvent.objects.filter(cadre=cadre, revoked_at__isnull=True).order_by("-year")],
-        "open_investigations": facts.open_investigations if can_read_investigations(user) else [],
+        "active_sanctions": list(active.order_by("decided_on", "id")),
+        "vetoes": list(VetoEvent.objects.filter(cadre=cadre, revoked_at__isnull=True).order_by("-year", "-id")),
+        "open_investigations": open_cases,
         "petition_count": Petition.objects.filter(cadre=cadre).count(),
     }

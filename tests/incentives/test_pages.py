@@ -185,3 +185,18 @@ def test_county_admin_changes_commendation_points_in_the_admin(client_for, count
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.points == Decimal("12")
+
+
+def test_pay_panel_stays_within_three_queries(county_admin, village_x, django_assert_max_num_queries):
+    from cadre_mgmt.cadres.selectors import cadres_for_user
+    from incentives.panels import pay_panel_context
+
+    secretary = CadreFactory(village=village_x, posts=[Post.objects.get(code="party_secretary")])
+    services.commendation_record(
+        user=county_admin, village=village_x, level="city", title="示范村", issuer="市委", awarded_on=D(2025, 1, 1)
+    )
+    cadre = cadres_for_user(user=county_admin).get(pk=secretary.pk)
+    list(cadre.posts.all())
+    with django_assert_max_num_queries(3):
+        context = pay_panel_context(cadre, county_admin)
+    assert [c.collective for c in context["commendations"]] == [True]

@@ -85,7 +85,7 @@ def test_commendations_for_costs_a_bounded_number_of_queries(officer_x, village_
     cadres = [CadreFactory(village=village_x, posts=[_post("party_secretary")]) for _ in range(10)]
     for cadre in cadres:
         services.commendation_record(user=officer_x, cadre=cadre, level="county", title="X", issuer="Y", awarded_on=D(2025, 1, 1))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         commendations_for(cadre_ids=[c.pk for c in cadres], up_to=D(2025, 12, 31))
 
 

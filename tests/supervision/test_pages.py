@@ -372,3 +372,12 @@ def test_supervisor_records_a_sanction_through_the_page(client_for, supervisor, 
     assert response.status_code == 302
     sanction = cadre_x.sanctions.get()
     assert sanction.effective_until == D(2027, 8, 31)
+
+
+def test_supervision_panel_stays_within_four_queries(supervisor, cadre_x, django_assert_max_num_queries):
+    from supervision.panels import supervision_panel_context
+
+    services.veto_record(user=supervisor, cadre=cadre_x, year=2026, occurred_on=D(2026, 2, 1), reason="x")
+    with django_assert_max_num_queries(4):
+        context = supervision_panel_context(cadre_x, supervisor)
+    assert len(context["supervision"]["vetoes"]) == 1
