@@ -8,6 +8,7 @@ the browser log under ``e2e-artifacts/<test name>/``; the folder is printed at t
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -129,8 +130,10 @@ def _e2e_database(transactional_db, django_db_serialized_rollback):
 def browser_log(live_server):
     log = BrowserLog(origin=live_server.url)
     yield log
-    problems = log.problems()
-    assert not problems, "the browser reported problems:\n" + "\n".join(problems)
+    problems = Counter(log.problems())
+    assert not problems, "the browser reported problems:\n" + "\n".join(
+        f"{line}" + (f" (×{count})" if count > 1 else "") for line, count in problems.items()
+    )
 
 
 @pytest.fixture
