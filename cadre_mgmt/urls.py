@@ -23,5 +23,6 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("incentives/", include("incentives.urls")),
     path("supervision/", include("supervision.urls")),
+    path("api/", include("cadre_mgmt.api.urls")),
     path("admin/", admin.site.urls),
 ]
