@@ -89,10 +89,14 @@ class LedgerEntryForm(LedgerFieldsMixin):
         error_messages={"required": _("Choose at least one cadre.")},
     )
 
-    def __init__(self, *args, user, township, **kwargs):
+    def __init__(self, *args, user, township, cadres_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_categories()
         self.fields["village"].queryset = Village.objects.filter(township=township)
+        # Choosing a village lists its cadres (htmx), keeping the ones already ticked.
+        self.fields["village"].widget.attrs.update(
+            {"hx-get": cadres_url, "hx-trigger": "change", "hx-target": "#cadre-choices", "hx-include": "#cadre-choices"}
+        )
         # Only cadres in post of this township (and only if the user may read it) can be chosen.
         self.fields["cadres"].queryset = scope_for_user(Cadre.objects.all(), user).filter(township=township)
 

@@ -87,6 +87,13 @@ def _township_query(request, township, **extra):
     return f"?{urlencode(params)}" if params else ""
 
 
+def _posted(request, *, files=False):
+    """Form data for a POST (even an empty one: a POST with nothing ticked is still a submission)."""
+    if request.method != "POST":
+        return (None, None) if files else (None,)
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def _is_htmx(request):
     return request.headers.get("HX-Request") == "true"
 
@@ -121,11 +128,12 @@ def ledger(request):
     user = request.user
     can_write = township_allowed_for_user(user, township.pk)
     village = _village_for(request, township, remember=SESSION_VILLAGE)
+    cadres_url = reverse("assessments:ledger_cadres") + _township_query(request, township)
     saved = None
     chosen_ids = []
     if request.method == "POST":
         require(can_write)
-        form = LedgerEntryForm(request.POST, request.FILES, user=user, township=township)
+        form = LedgerEntryForm(request.POST, request.FILES, user=user, township=township, cadres_url=cadres_url)
         chosen_ids = [int(v) for v in request.POST.getlist("cadres") if v.isdigit()]
         if form.is_valid():
             try:
@@ -149,6 +157,7 @@ def ledger(request):
                     },
                     user=user,
                     township=township,
+                    cadres_url=cadres_url,
                 )
                 chosen_ids = []
     else:
@@ -156,9 +165,10 @@ def ledger(request):
             initial={"village": village, "date": timezone.localdate()},
             user=user,
             township=township,
+            cadres_url=cadres_url,
         )
     entries, next_cursor = selectors.ledger_page(user=user, township=township, before=_cursor(request.GET.get("before")))
-    choices = selectors.cadre_choices(user=user, township=township, village=village)
+    choices = _choices(request, township, chosen_ids, village=village)
     context = {
         "township": township,
         "picker": _township_picker(request, township),
@@ -183,16 +193,27 @@ def ledger_cadres(request):
     village = None
     if not q.strip():
         village = _village_for(request, township)
-    chosen_ids = [int(v) for v in request.GET.getlist("cadres") if v.isdigit()][:200]
-    chosen = list(
-        scope_for_user(Cadre.objects.select_related("village"), request.user).filter(township=township, pk__in=chosen_ids)
+    if village is not None and request.GET.get("village"):
+        request.session[SESSION_VILLAGE] = village.pk
+    chosen_ids = [int(v) for v in request.GET.getlist("cadres") if v.isdigit()]
+    choices = _choices(request, township, chosen_ids, q=q, village=village)
+    return render(
+        request, "assessments/_cadre_choices.html", {"choices": choices, "chosen": set(chosen_ids), "searched": bool(q.strip())}
     )
+
+
+def _choices(request, township, chosen_ids, *, q="", village=None):
+    """The ticked cadres first (they stay ticked), then the village's cadres or the name matches."""
+    chosen = []
+    if chosen_ids:
+        chosen = list(
+            scope_for_user(Cadre.objects.select_related("village"), request.user).filter(
+                township=township, pk__in=chosen_ids[:200]
+            )
+        )
     found = selectors.cadre_choices(user=request.user, township=township, q=q, village=village)
     chosen_set = {c.pk for c in chosen}
-    choices = chosen + [c for c in found if c.pk not in chosen_set]
-    return render(
-        request, "assessments/_cadre_choices.html", {"choices": choices, "chosen": chosen_set, "searched": bool(q.strip())}
-    )
+    return chosen + [c for c in found if c.pk not in chosen_set]
 
 
 def _entry_for_user(user, pk):
@@ -206,7 +227,7 @@ def ledger_entry_edit(request, pk):
     require(township_allowed_for_user(request.user, entry.township_id))
     locked = selectors.date_is_locked(township_id=entry.township_id, day=entry.date)
     initial = {f: getattr(entry, f) for f in ("date", "category", "description", "outcome", "score_change", "leave_days")}
-    form = LedgerEntryEditForm(request.POST or None, request.FILES or None, initial=initial)
+    form = LedgerEntryEditForm(*_posted(request, files=True), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.ledger_entry_update(user=request.user, entry=entry, **form.entry_kwargs())
@@ -274,7 +295,7 @@ def quarter_detail(request, year, quarter):
     village = _village_for(request, township)
     tq = context["tq"]
     areas, rows = selectors.quarter_grid(township=township, year=year, quarter=quarter, township_quarter=tq, village=village)
-    form = QuarterGridForm(request.POST or None, areas=areas, rows=rows)
+    form = QuarterGridForm(*_posted(request), areas=areas, rows=rows)
     if request.method == "POST":
         require(context["can_write"] and tq is not None)
         if form.is_valid():
@@ -328,7 +349,7 @@ def quarter_areas(request, year, quarter):
         if tq
         else [{"name": n, "weight": w} for n, w in selectors.proposed_areas(township=township, year=year, quarter=quarter)]
     )
-    formset = AreaFormSet(request.POST or None, initial=initial, prefix="areas")
+    formset = AreaFormSet(*_posted(request), initial=initial, prefix="areas")
     if request.method == "POST" and formset.is_valid():
         areas = [
             {
@@ -372,7 +393,7 @@ def quarter_import(request, year, quarter):
     township = _township_for(request)
     context = _quarter_context(request, township, year, quarter)
     require(context["can_write"])
-    form = QuarterImportForm(request.POST or None, request.FILES or None)
+    form = QuarterImportForm(*_posted(request, files=True))
     result, file_error = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -431,7 +452,7 @@ def year_detail(request, year):
     context = _year_context(request, township, year)
     village = _village_for(request, township)
     ty, rows = selectors.year_sheet(township=township, year=year, township_year=context["ty"], village=village)
-    form = ReviewGridForm(request.POST or None, rows=rows)
+    form = ReviewGridForm(*_posted(request), rows=rows)
     if request.method == "POST":
         require(context["can_write"])
         if form.is_valid():
@@ -462,7 +483,7 @@ def year_settings(request, year):
     context = _year_context(request, township, year)
     require(context["can_write"])
     policy = selectors.current_policy()
-    form = YearSettingsForm(request.POST or None, instance=context["ty"])
+    form = YearSettingsForm(*_posted(request), instance=context["ty"])
     if request.method == "POST" and form.is_valid():
         try:
             services.township_year_settings_save(user=request.user, township=township, year=year, **form.cleaned_data)
@@ -482,7 +503,7 @@ def year_finalize(request, year):
     context = _year_context(request, township, year)
     require(context["can_write"])
     preview = services.annual_finalize_preview(township=township, year=year)
-    form = FinalizeForm(request.POST or None, tied_rows=preview.tied_rows)
+    form = FinalizeForm(*_posted(request), tied_rows=preview.tied_rows)
     if request.method == "POST" and form.is_valid():
         try:
             services.annual_finalize(user=request.user, township=township, year=year, tie_choice=form.tie_ids())
