@@ -381,3 +381,18 @@ def test_supervision_panel_stays_within_four_queries(supervisor, cadre_x, django
     with django_assert_max_num_queries(4):
         context = supervision_panel_context(cadre_x, supervisor)
     assert len(context["supervision"]["vetoes"]) == 1
+
+
+def test_supervisor_revokes_a_veto_and_concludes_a_case_through_the_pages(client_for, supervisor, officer_x, cadre_x):
+    veto = services.veto_record(user=supervisor, cadre=cadre_x, year=2026, occurred_on=D(2026, 2, 1), reason="x")
+    case = services.investigation_open(user=supervisor, cadre=cadre_x, opened_on=D(2026, 2, 1), description="x")
+    assert client_for(officer_x).post(reverse("supervision:veto_revoke", args=[veto.pk]), {"reason": "误录"}).status_code == 403
+    client = client_for(supervisor)
+    assert client.post(reverse("supervision:veto_revoke", args=[veto.pk]), {"reason": "误录"}).status_code == 302
+    response = client.post(
+        reverse("supervision:investigation_close", args=[case.pk]), {"closed_on": "2026-03-01", "conclusion": "不成立"}
+    )
+    assert response.status_code == 302
+    veto.refresh_from_db()
+    case.refresh_from_db()
+    assert veto.revoked_by == supervisor and case.closed_on == D(2026, 3, 1) and case.closed_by == supervisor
