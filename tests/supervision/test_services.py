@@ -292,3 +292,13 @@ def test_disclosure_period_is_normalised_and_duplicates_refused(officer_x, villa
         services.disclosure_record(
             user=officer_x, village=village_x, period_start=D(2026, 1, 1), category="finance", published_on=D(2026, 4, 3)
         )
+
+
+def test_dismissed_cadre_is_on_the_roster_of_the_month_of_dismissal_but_not_the_next(officer_x, cadre_x):
+    from ranks.services import roster_generate
+
+    services.dismissal_record(user=officer_x, cadre=cadre_x, dismissed_on=D(2026, 9, 15), reason="长期不在岗")
+    september = roster_generate(month=D(2026, 9, 1))
+    october = roster_generate(month=D(2026, 10, 1))
+    assert september.lines.filter(cadre=cadre_x, kind="regular").exists()
+    assert not october.lines.filter(cadre=cadre_x).exists()
