@@ -31,6 +31,9 @@ class CadreFilterForm(forms.Form):
         self.fields["village"].queryset = villages_for_user(user=user)
         if not user.sees_all_townships:
             del self.fields["township"]
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
 
 
 class CadreForm(forms.ModelForm):
