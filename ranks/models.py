@@ -271,9 +271,15 @@ class RosterLine(models.Model):
         BACK_PAY = "back_pay", _("Back payment")
         RECOVERY = "recovery", _("Recovery")
 
-    roster = models.ForeignKey(Roster, verbose_name=_("roster"), on_delete=models.CASCADE, related_name="lines")
-    cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="roster_lines")
-    township = models.ForeignKey("cadres.Township", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
+    # No single-column FK indexes: the composite indexes below cover every lookup, and each extra
+    # index slows the insert of a 100,000-line roster.
+    roster = models.ForeignKey(Roster, verbose_name=_("roster"), on_delete=models.CASCADE, related_name="lines", db_index=False)
+    cadre = models.ForeignKey(
+        "cadres.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="roster_lines", db_index=False
+    )
+    township = models.ForeignKey(
+        "cadres.Township", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)
     position = models.PositiveIntegerField(_("position"))
     township_name = models.CharField(_("township"), max_length=50)
