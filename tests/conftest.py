@@ -12,6 +12,8 @@ PASSWORD = "Test@Password2026"
 @pytest.fixture(autouse=True)
 def _no_axes_lockout_between_tests(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A fast hasher: tests create many users; the production hasher is proved in tests/accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
