@@ -353,7 +353,8 @@ def annual_results(*, cadre_ids, years) -> dict[int, dict[int, AnnualResult]]:
 
     Finalized years give the stored score and grade; open years a provisional computed score and
     band grade (veto applied, cap not). ``final`` is True only once the county confirmed the year.
-    Queries: 4 + 2 per year, whatever the number of cadres.
+    Queries: 2 (policy, reviews), plus 3 and one per open year when a requested year is still open;
+    never one per cadre.
     """
     cadre_ids, years = list(cadre_ids), sorted(set(years))
     if not cadre_ids or not years:
