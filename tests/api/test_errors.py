@@ -81,6 +81,14 @@ def test_a_malformed_or_foreign_body_is_a_json_error(api_client):
     _assert_error(api_client.post("/api/v1/auth/token/", {"username": ["a", "b"], "password": {"x": 1}}, format="json"), 400)
 
 
+@pytest.mark.parametrize("body", [{"username": "a\x00b", "password": "x"}, {"username": "township_x", "password": "\x00"}])
+@pytest.mark.parametrize("encoding", ["json", "multipart"])
+def test_nul_characters_in_sign_in_data_are_refused_or_fail_cleanly(api_client, officer_x, body, encoding):
+    response = api_client.post("/api/v1/auth/token/", body, format=encoding, HTTP_USER_AGENT="curl\x00")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+
+
 def test_a_browser_asking_for_html_still_gets_json(token_client_for, county_admin, cadre_x):
     client = token_client_for(county_admin)
     response = client.get("/api/v1/cadres/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
