@@ -5,12 +5,6 @@ from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Sign-in tests hash passwords dozens of times; the production hasher's cost proves nothing here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttle_counts():
     # DRF keeps throttle history in the cache, which outlives a test's database transaction.
     cache.clear()
