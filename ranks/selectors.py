@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from assessments.selectors import annual_results
 from cadre_mgmt.accounts.scoping import scope_for_user
 from cadre_mgmt.cadres.models import Cadre
 
@@ -102,11 +103,7 @@ def cadre_allowance_history(*, cadre, limit=24):
 
 
 def _basically_competent_recently(cadre_ids, day):
-    """Cadres graded 基本称职 in one of the last three years (from the assessments app, when present)."""
-    try:
-        from assessments.selectors import annual_results
-    except ImportError:  # the assessments app does not provide its selectors yet
-        return set()
+    """Cadres graded 基本称职 (county-confirmed) in one of the last three years."""
     years = [day.year - 1, day.year - 2, day.year - 3]
     results = annual_results(cadre_ids=list(cadre_ids), years=years)
     return {
