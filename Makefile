@@ -49,5 +49,13 @@ e2e: $(VENV)/.dev-deps
 	fi
 	E2E=1 $(VENV)/bin/pytest tests/e2e
 
+# Benchmarks at provincial scale, not part of `make test`: drops and creates the PostgreSQL database
+# cadre_bench (BENCH_DATABASE_URL), loads SCALE cadres, measures, prints a table, writes bench/results.json.
+bench: $(VENV)/.deps
+	$(PY) bench/run.py --scale $(or $(SCALE),100000)
+
+bench-quick: $(VENV)/.deps
+	$(PY) bench/run.py --scale $(or $(SCALE),10000) --output bench/results-quick.json
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

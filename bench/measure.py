@@ -1,0 +1,296 @@
+"""Measurements of the benchmark: each returns plain numbers (seconds, milliseconds, query counts, MB).
+
+Queries are counted with ``CaptureQueriesContext`` and time with ``time.perf_counter``, in-process, on
+the database the data was generated in. Page times are server times: the Django test client calls the
+whole stack (middleware, view, template) in this process, without a network in between.
+"""
+
+import datetime
+import io
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import LedgerCategory, LedgerEntry
+from cadre_mgmt.accounts.models import User
+from cadre_mgmt.cadres.models import Cadre, Township
+from ranks import rules as rank_rules
+from ranks.models import Roster, RosterLine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Timer:
+    """Seconds and SQL queries of a block."""
+
+    def __enter__(self):
+        self.capture = CaptureQueriesContext(connection)
+        self.capture.__enter__()
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.seconds = time.perf_counter() - self.started
+        self.capture.__exit__(exc_type, exc, tb)
+        self.queries = len(self.capture.captured_queries)
+        return False
+
+
+def bench_users():
+    users = {user.username: user for user in User.objects.filter(username__startswith="bench_")}
+    biggest = (
+        Cadre.objects.filter(status=Cadre.Status.IN_POST)
+        .values("township_id")
+        .order_by()
+        .annotate(n=Count("id"))
+        .order_by("-n", "township_id")
+        .first()
+    )
+    officer = User.objects.get(role=User.Role.TOWNSHIP_STAFF, township_id=biggest["township_id"], username__startswith="bench_")
+    return {
+        "admin": users["bench_county_admin"],
+        "approver": users["bench_county_approver"],
+        "supervisor": users["bench_supervisor"],
+        "finance": users["bench_finance"],
+        "officer": officer,
+    }
+
+
+# 2. Roster generation --------------------------------------------------------------------------------
+
+
+def measure_roster(*, approver, today=None):
+    """Generate and lock last month's roster (untimed: the month the county already paid), then time the
+    generation of this month's, as the monthly job does it (adjustment lines for the locked month included)."""
+    from ranks import services
+
+    month = rank_rules.first_of_month(today or timezone.localdate())
+    previous = rank_rules.add_months(month, -1)
+    previous_roster = Roster.objects.filter(month=previous).first()
+    if previous_roster is None or not previous_roster.is_locked:
+        services.roster_generate(month=previous, user=approver)
+        services.roster_lock(roster=Roster.objects.get(month=previous), user=approver)
+    with Timer() as timer:
+        roster = services.roster_generate(month=month, user=approver)
+    return {"roster_seconds": round(timer.seconds, 2), "roster_queries": timer.queries, "roster_lines": roster.line_count}
+
+
+# 3. Export and its floor ------------------------------------------------------------------------------
+
+
+def _rss_mb():
+    import resource
+
+    # Linux reports ru_maxrss in kilobytes.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def export_and_floor(*, roster, user):
+    """The export job of the whole roster as ``user``, then openpyxl's write-only mode writing the same
+    cells with no database and no formatting (the floor). Peak RSS is read between the two."""
+    from openpyxl import Workbook
+
+    from ranks import services
+    from ranks.exporting import HEADERS
+
+    list(User.objects.filter(pk=user.pk))  # connection open: the baseline is a ready process
+    baseline = _rss_mb()
+    started = time.perf_counter()
+    export = services.roster_export_request(roster=roster, user=user)  # with no broker the job runs on commit, here
+    export = services.roster_export_run(export_id=export.pk)  # a no-op once done; inside a test transaction, the run
+    export_seconds = time.perf_counter() - started
+    peak = _rss_mb()
+    export.refresh_from_db()
+    if export.status != export.Status.DONE:
+        raise RuntimeError(f"export failed: {export.error}")
+
+    rows = []
+    number = 0
+    fields = ("kind", "township_name", "village_name", "cadre_name", "id_number_masked", "posts_text", "level", "amount")
+    for kind, *values in (
+        RosterLine.objects.filter(roster=roster).order_by("position").values_list(*fields, "since_month", "remarks")
+    ):
+        if kind == RosterLine.Kind.REGULAR:
+            number += 1
+        rows.append([number if kind == RosterLine.Kind.REGULAR else None, *values])
+    started = time.perf_counter()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("花名册")
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    floor_seconds = time.perf_counter() - started
+    return {
+        "export_seconds": round(export_seconds, 2),
+        "export_floor_seconds": round(floor_seconds, 2),
+        "export_ratio": round(export_seconds / max(floor_seconds, 0.001), 2),
+        "export_rows": export.total_rows,
+        "export_bytes": export.file.size,
+        "export_peak_mb": round(peak - baseline, 1),
+        "export_peak_rss_mb": round(peak, 1),
+        "export_baseline_rss_mb": round(baseline, 1),
+    }
+
+
+def export_child(*, roster_id, username):
+    """bench/run.py --child export: a fresh process, so that the peak memory is the export's own."""
+    result = export_and_floor(roster=Roster.objects.get(pk=roster_id), user=User.objects.get(username=username))
+    print(json.dumps(result))
+
+
+def measure_export(*, roster, user, env):
+    """The export in a child process so that its peak memory is its own."""
+    command = [sys.executable, str(ROOT / "bench" / "run.py"), "--child", "export"]
+    output = subprocess.run(
+        [*command, "--roster", str(roster.pk), "--user", user.username],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+# 4. Pages ---------------------------------------------------------------------------------------------
+
+
+def _time_page(client, urls, requests):
+    """Median and 95th percentile of the server time over ``requests`` requests (cycling through
+    ``urls``), and the queries of one request."""
+    client.get(urls[0])  # warm: first-use imports and template loading are not the steady state
+    with CaptureQueriesContext(connection) as capture:
+        response = client.get(urls[0])
+    queries = len(capture.captured_queries)  # read now: the next request clears the query log
+    if response.status_code != 200:
+        raise RuntimeError(f"{urls[0]} answered {response.status_code}")
+    times = []
+    for index in range(requests):
+        url = urls[index % len(urls)]
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+    times.sort()
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)], 1),
+        "queries": queries,
+        "requests": requests,
+    }
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page_plans(users, *, seed=7):
+    """(page name, user, list of URLs): the pages of the issue, as the people who use them most."""
+    rng = random.Random(seed)
+    officer = users["officer"]
+    big_township = officer.township_id
+    cadre_ids = list(
+        Cadre.objects.filter(township_id=big_township, status=Cadre.Status.IN_POST).order_by("pk").values_list("pk", flat=True)
+    )
+    sample = rng.sample(cadre_ids, min(50, len(cadre_ids)))
+    roster = Roster.objects.order_by("-month").first()
+    plans = [
+        ("cadre_list", users["approver"], [reverse("cadres:list")]),
+        ("cadre_file", officer, [reverse("cadres:detail", args=[pk]) for pk in sample]),
+        ("ledger", officer, [reverse("assessments:ledger")]),
+    ]
+    proposals = proposals_url()
+    if proposals:
+        plans.append(("proposals", users["approver"], [proposals]))
+    if roster is not None:
+        plans.append(("roster", users["approver"], [f"{reverse('ranks:roster')}?month={roster.month:%Y-%m}"]))
+    return plans
+
+
+def proposals_url():
+    """The proposals page of the promotion review, once the ranks app has one."""
+    from django.urls import NoReverseMatch
+
+    for name in ("ranks:proposals", "ranks:proposal_list", "ranks:review_proposals", "ranks:review"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def measure_pages(users, *, requests=200, log=None):
+    pages = {}
+    for name, user, urls in page_plans(users):
+        pages[name] = _time_page(_client(user), urls, requests)
+        if log:
+            log(f"page {name}: {pages[name]}")
+    return pages
+
+
+# 5. Saving one ledger entry -----------------------------------------------------------------------------
+
+
+def measure_ledger_save(*, officer, count=50):
+    """Median time of ``ledger_entry_create`` for one cadre (validation, lock check, insert, audit record)."""
+    from assessments import services
+
+    category = LedgerCategory.objects.get(code="household_visit")
+    cadres = list(Cadre.objects.filter(township_id=officer.township_id, status=Cadre.Status.IN_POST).order_by("pk")[:count])
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    times = []
+    queries = 0
+    for cadre in cadres:
+        with Timer() as timer:
+            services.ledger_entry_create(
+                user=officer,
+                cadres=[cadre],
+                category=category,
+                date=day,
+                description="入户走访（基准测试）",
+                score_change=Decimal("0.5"),
+            )
+        times.append(timer.seconds * 1000)
+        queries = timer.queries
+    return {"ledger_save_ms": round(statistics.median(times), 1), "ledger_save_queries": queries}
+
+
+def counts():
+    return {
+        "cadres": Cadre.objects.count(),
+        "townships": Township.objects.count(),
+        "ledger_entries": LedgerEntry.objects.count(),
+    }
+
+
+def machine():
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+    return {"cpus": os.cpu_count(), "cpu_model": model, "postgresql": server, "python": sys.version.split()[0]}

@@ -1,0 +1,169 @@
+"""Measurements of the promotion review of every cadre: in one process, and with two Celery workers on Redis.
+
+The review is started the way the county starts it, through ``manage.py run_promotion_review`` (the ranks
+app's command, which calls the review service): in this process without a broker the township batches
+run eagerly one after the other; with a broker they are queued and two ``--pool=solo`` workers take them.
+Between the two runs the proposals and runs of the first are deleted (bench database only), so that the
+second does the same work instead of finding everything unchanged.
+"""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.core.management import call_command, get_commands
+from django.db import transaction
+from django.utils import timezone
+
+from .measure import Timer
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMAND = "run_promotion_review"
+WORKERS = 2
+WORKER_READY_SECONDS = 120
+REVIEW_TIMEOUT_SECONDS = 3600
+
+
+def available():
+    return COMMAND in get_commands()
+
+
+def review_year():
+    """The last finished assessment year: what the January review looks at."""
+    return timezone.localdate().year - 1
+
+
+def _models():
+    from ranks.models import PromotionReview, Proposal, ReviewBatch
+
+    return PromotionReview, ReviewBatch, Proposal
+
+
+def clear_reviews():
+    """Delete every review run and proposal (the bench database's own data, never the product's way)."""
+    PromotionReview, ReviewBatch, Proposal = _models()
+    with transaction.atomic():
+        Proposal.objects.all().delete()
+        ReviewBatch.objects.all().delete()
+        PromotionReview.objects.all().delete()
+
+
+def _latest_run():
+    PromotionReview, _batch, _proposal = _models()
+    return PromotionReview.objects.filter(dry_run=False).order_by("-created_at", "-id").first()
+
+
+def _summary(run):
+    _review, _batch, Proposal = _models()
+    return {
+        "review_state": run.state if run else None,
+        "review_batches": run.batches_total if run else 0,
+        "review_proposals": Proposal.objects.count(),
+        "review_counts": (run.counts or {}).get("outcomes", {}) if run else {},
+    }
+
+
+def measure_review(*, approver, admin):
+    """One process: the command starts the run and, with no broker, every batch runs here."""
+    if not available():
+        return {"review_note": f"the {COMMAND} command is not there yet"}
+    clear_reviews()
+    out = io.StringIO()
+    with Timer() as timer:
+        call_command(COMMAND, "--year", str(review_year()), stdout=out, stderr=out)
+    run = _latest_run()
+    return {"review_seconds": round(timer.seconds, 1), "review_queries": timer.queries, **_summary(run)}
+
+
+def _purge(broker):
+    import redis
+
+    redis.Redis.from_url(broker).flushdb()
+
+
+def _start_workers(env, log_dir):
+    workers = []
+    for number in range(1, WORKERS + 1):
+        log = open(log_dir / f"bench-worker-{number}.log", "w")  # noqa: SIM115 - closed with the worker
+        command = [
+            str(Path(sys.executable).with_name("celery")),
+            "-A",
+            "cadre_mgmt",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+            "-n",
+            f"bench{number}@%h",
+        ]
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        workers.append((process, log))
+    deadline = time.monotonic() + WORKER_READY_SECONDS
+    for number in range(1, WORKERS + 1):
+        path = log_dir / f"bench-worker-{number}.log"
+        while "ready." not in path.read_text(errors="replace"):
+            if time.monotonic() > deadline or workers[number - 1][0].poll() is not None:
+                _stop_workers(workers)
+                raise RuntimeError(f"Celery worker {number} did not start; see {path}")
+            time.sleep(0.5)
+    return workers
+
+
+def _stop_workers(workers):
+    for process, _log in workers:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process, log in workers:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+def measure_review_workers(*, approver, admin, env, broker, log_dir=None):
+    """Two Celery workers on Redis: the command queues one batch per township; time from the run's
+    creation to its last batch, read from the run's own timestamps."""
+    if not available():
+        return {"review_workers_note": f"the {COMMAND} command is not there yet"}
+    PromotionReview, _batch, _proposal = _models()
+    log_dir = Path(log_dir or "/tmp")
+    clear_reviews()
+    _purge(broker)
+    worker_env = {**env, "CELERY_BROKER_URL": broker}
+    workers = _start_workers(worker_env, log_dir)
+    try:
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "manage.py", COMMAND, "--year", str(review_year())],
+            env=worker_env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        deadline = time.monotonic() + REVIEW_TIMEOUT_SECONDS
+        run = _latest_run()
+        while run is None or run.state in (PromotionReview.State.QUEUED, PromotionReview.State.RUNNING):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the two-worker review did not finish within the timeout")
+            time.sleep(0.5)
+            run = _latest_run()
+        wall = time.perf_counter() - started
+    finally:
+        _stop_workers(workers)
+    seconds = (run.finished_at - run.created_at).total_seconds() if run.finished_at else wall
+    summary = _summary(run)
+    return {
+        "review_seconds_2_workers": round(seconds, 1),
+        "review_seconds_2_workers_wall": round(wall, 1),
+        "review_state_2_workers": summary["review_state"],
+        "review_proposals_2_workers": summary["review_proposals"],
+    }
