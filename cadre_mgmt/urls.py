@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import include, path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import server_error
 
 admin.site.site_header = _("Village cadre rank management")
 admin.site.site_title = _("Village cadre rank management")
@@ -26,3 +29,11 @@ urlpatterns = [
     path("api/", include("cadre_mgmt.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+
+def handler500(request, *args, **kwargs):
+    """Never a stack trace; the API gets JSON like all its other errors, pages get the Chinese 500 page."""
+    if request.path.startswith("/api/"):
+        body = {"detail": gettext("Something went wrong on our side"), "errors": {}}
+        return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
+    return server_error(request, *args, **kwargs)

@@ -133,3 +133,28 @@ def test_every_interface_string_has_a_chinese_translation():
             if re.search(r"[A-Za-z]", msgid) and translation.gettext(msgid) == msgid:
                 missing.append(f"{path}: {msgid}")
     assert sorted(set(missing)) == []
+
+
+@pytest.mark.django_db
+def test_server_error_under_api_is_json_and_pages_get_the_chinese_page(rf):
+    from cadre_mgmt.urls import handler500
+
+    response = handler500(rf.get("/api/v1/cadres/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert "系统出现错误" in response.content.decode()
+    response = handler500(rf.get("/cadres/"))
+    assert response.status_code == 500
+    assert "系统出现错误" in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+
+
+def test_forced_password_change_does_not_redirect_api_calls(client, django_user_model, db):
+    user = django_user_model.objects.create_user(
+        username="newbie", password="Test@Password2026", role="county_admin", must_change_password=True
+    )
+    client.force_login(user)
+    response = client.get("/api/v1/cadres/")
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/json")
+    assert client.get("/cadres/").status_code == 302
