@@ -11,7 +11,9 @@ class RanksConfig(AppConfig):
 
         from .demo import seed_rank_history
         from .panels import cadre_rank_panel
+        from .serializers import register_cadre_hooks
 
+        register_cadre_hooks()  # the API's cadre level, allowance and ?level= filter
         group = _("Ranks and allowances")
         registry.register_nav(registry.NavItem(40, _("Allowance rosters"), "ranks:roster", lambda user: True, group=group))
         registry.register_nav(

@@ -13,6 +13,8 @@ app_name = "api"
 
 V1_MODULES = [
     "cadre_mgmt.cadres.api",
+    "assessments.api",
+    "ranks.api",
 ]
 
 v1_patterns = [

@@ -117,8 +117,9 @@ def test_an_annotator_fills_level_and_allowance_once_per_page(token_client_for, 
 
 
 # token: the token with its user; session: the session, the user, and saving the session (savepoint,
-# update, release). Then the count, one page of cadres with township and village, and their posts.
-@pytest.mark.parametrize(("authenticate", "queries"), [("token", 4), ("session", 8)])
+# update, release). Then the count, one page of cadres with township and village, and their posts;
+# then the ranks annotator: the rank states of the page and the allowance schedule.
+@pytest.mark.parametrize(("authenticate", "queries"), [("token", 6), ("session", 10)])
 def test_cadre_list_takes_the_same_number_of_queries_for_3_or_40_cadres(
     authenticate, queries, token_client_for, client_for, county_admin, village_x, django_assert_max_num_queries
 ):
@@ -133,5 +134,5 @@ def test_cadre_list_takes_the_same_number_of_queries_for_3_or_40_cadres(
 
 def test_cadre_detail_takes_a_fixed_number_of_queries(token_client_for, county_admin, cadre_x, django_assert_max_num_queries):
     client = token_client_for(county_admin)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(5):  # token, cadre, posts; rank state, allowance schedule
         assert client.get(f"/api/v1/cadres/{cadre_x.pk}/").status_code == 200

@@ -62,4 +62,9 @@ def admin_token(serve_in_test_transaction, county_admin, cadre_x, cadre_y, villa
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_honours_the_schema_and_never_fails_with_a_server_error(case, admin_token):
-    case.call_and_validate(headers={"Authorization": f"Token {admin_token}"})
+    # A schema cannot say which cadre, category or task area exists, nor that a quarter is still open: a
+    # well-formed write naming unknown rows is rightly a 400 with the reason. So writes skip only the
+    # "schema-valid data is accepted" check; the others (no server error, documented status codes, content
+    # types and bodies) still run on every operation.
+    excluded = [schemathesis.checks.positive_data_acceptance] if case.method == "POST" else []
+    case.call_and_validate(headers={"Authorization": f"Token {admin_token}"}, excluded_checks=excluded)
