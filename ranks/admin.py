@@ -8,7 +8,11 @@ from .models import (
     InitialGrading,
     InitialGradingRule,
     LadderStep,
+    PromotionReview,
+    Proposal,
     RankChange,
+    ReviewBatch,
+    ReviewSettings,
     Roster,
     RosterExport,
     RosterLine,
@@ -74,3 +78,35 @@ class RosterLineAdmin(ReadOnlyAdmin):
 @admin.register(RosterExport)
 class RosterExportAdmin(ReadOnlyAdmin):
     list_display = ("roster", "requested_by", "status", "progress", "total_rows", "created_at", "finished_at")
+
+
+# Promotion review: runs, proposals and rule settings are written by the review services (audited) and
+# edited on the review pages; here the county administrator only reads them.
+
+
+@admin.register(ReviewSettings)
+class ReviewSettingsAdmin(ReadOnlyAdmin):
+    list_display = ("updated_by", "updated_at")
+
+
+@admin.register(PromotionReview)
+class PromotionReviewAdmin(ReadOnlyAdmin):
+    list_display = ("year", "dry_run", "trigger", "state", "batches_done", "batches_total", "started_by", "created_at")
+    list_filter = ("year", "dry_run", "state", "trigger")
+    list_select_related = ("started_by",)
+
+
+@admin.register(ReviewBatch)
+class ReviewBatchAdmin(ReadOnlyAdmin):
+    list_display = ("review", "township", "state", "attempts", "finished_at")
+    list_filter = ("state",)
+    list_select_related = ("review", "township")
+    exclude = ("results",)
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    list_display = ("year", "cadre", "township", "outcome", "from_level", "to_level", "status", "decided_by", "decided_at")
+    list_filter = ("year", "status", "outcome", "township")
+    search_fields = ("cadre__name",)
+    list_select_related = ("cadre", "township", "decided_by")

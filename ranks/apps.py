@@ -8,9 +8,12 @@ class RanksConfig(AppConfig):
 
     def ready(self):
         from cadre_mgmt import registry
+        from cadre_mgmt.cadres.backup import register_backup_total
 
         from .demo import seed_rank_history
         from .panels import cadre_rank_panel
+        from .review_demo import seed_promotion_review
+        from .review_selectors import cadre_review_panel, can_read_proposals, can_read_reviews
         from .serializers import register_cadre_hooks
 
         register_cadre_hooks()  # the API's cadre level, allowance and ?level= filter
@@ -28,5 +31,19 @@ class RanksConfig(AppConfig):
         registry.register_nav(
             registry.NavItem(42, _("Ladder settings"), "ranks:settings", lambda user: user.is_county_admin, group=group)
         )
+        review_group = _("Promotion review")
+        registry.register_nav(registry.NavItem(43, _("Proposals"), "ranks:proposals", can_read_proposals, group=review_group))
+        registry.register_nav(registry.NavItem(44, _("Review runs"), "ranks:reviews", can_read_reviews, group=review_group))
+        registry.register_nav(
+            registry.NavItem(
+                45, _("Promotion rules"), "ranks:review_settings", lambda user: user.is_county_admin, group=review_group
+            )
+        )
         registry.register_cadre_panel(registry.CadrePanel(30, "ranks/_cadre_panel.html", context=cadre_rank_panel))
+        registry.register_cadre_panel(registry.CadrePanel(35, "ranks/_review_cadre_panel.html", context=cadre_review_panel))
         registry.register_demo_seeder(registry.DemoSeeder(40, "ranks", seed_rank_history))
+        registry.register_demo_seeder(registry.DemoSeeder(60, "promotion review", seed_promotion_review))
+        register_backup_total("promotion proposals", "SELECT COUNT(*) FROM ranks_proposal")
+        register_backup_total(
+            "promotion proposals decided", "SELECT COUNT(*) FROM ranks_proposal WHERE status IN ('approved', 'rejected')"
+        )

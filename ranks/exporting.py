@@ -15,6 +15,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cadre_mgmt.cadres import idnumbers
+from cadre_mgmt.cadres.exporting import safe_row
 
 from .models import Roster, RosterLine
 
@@ -123,19 +124,23 @@ def roster_workbook(*, roster: Roster, township_id=None, full_id_numbers=False, 
             people += 1
             grand_people += 1
         # Plain values for the text columns: a styled cell per value would triple the time of a large export.
+        # safe_row: a name or remark starting with "=" is written as text, never as a formula.
         ws.append(
-            [
-                number if kind == RosterLine.Kind.REGULAR else None,
-                township_name,
-                village,
-                name,
-                id_number,
-                posts,
-                level,
-                _cell(ws, amount, number_format=MONEY, border=False),
-                _cell(ws, since, number_format=MONTH, border=False),
-                remarks,
-            ]
+            safe_row(
+                ws,
+                [
+                    number if kind == RosterLine.Kind.REGULAR else None,
+                    township_name,
+                    village,
+                    name,
+                    id_number,
+                    posts,
+                    level,
+                    _cell(ws, amount, number_format=MONEY, border=False),
+                    _cell(ws, since, number_format=MONTH, border=False),
+                    remarks,
+                ],
+            )
         )
         subtotal += amount
         grand_total += amount

@@ -17,3 +17,21 @@ def run_roster_export(export_id):
     from .services import roster_export_run
 
     roster_export_run(export_id=export_id)
+
+
+@shared_task(name="ranks.run_review_batch")
+def run_review_batch(review_id, township_id):
+    """One township of a promotion review. Safe to run twice and after an interrupted attempt."""
+    from .review_services import review_batch_run
+
+    batch = review_batch_run(review_id=review_id, township_id=township_id)
+    return f"{review_id}/{township_id}: {batch.state}"
+
+
+@shared_task(name="ranks.start_scheduled_review")
+def start_scheduled_review():
+    """Beat job, 1 February: the promotion review of the year just ended (nothing if one already started)."""
+    from .review_services import start_scheduled_review as start
+
+    review = start()
+    return f"review #{review.pk}" if review is not None else "not started"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 app_name = "ranks"
 
@@ -21,4 +21,16 @@ urlpatterns = [
     path("settings/ladder/", views.settings_ladder, name="settings_ladder"),
     path("settings/schedule/", views.settings_schedule, name="settings_schedule"),
     path("settings/rule/", views.settings_rule, name="settings_rule"),
+    path("reviews/", review_views.review_list, name="reviews"),
+    path("reviews/settings/", review_views.review_settings, name="review_settings"),
+    path("reviews/<int:pk>/", review_views.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/progress/", review_views.review_progress, name="review_progress"),
+    path("reviews/<int:pk>/resume/", review_views.review_resume, name="review_resume"),
+    path("proposals/", review_views.proposal_list, name="proposals"),
+    path("proposals/submit/", review_views.proposal_submit_batch, name="proposal_submit_batch"),
+    path("proposals/decide/", review_views.proposal_decide_batch, name="proposal_decide_batch"),
+    path("proposals/<int:pk>/", review_views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/submit/", review_views.proposal_submit, name="proposal_submit"),
+    path("proposals/<int:pk>/approve/", review_views.proposal_approve, name="proposal_approve"),
+    path("proposals/<int:pk>/reject/", review_views.proposal_reject, name="proposal_reject"),
 ]

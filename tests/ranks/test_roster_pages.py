@@ -244,3 +244,14 @@ def test_budget_figures_count_pending_changes_and_project_a_year(
     assert dict(figures.projection)[datetime.date(2027, 1, 1)] == Decimal("300.00")
     scoped = selectors.budget_figures(user=officer_x, today=datetime.date(2026, 5, 20), extra_pending=[(cadre_y.pk, 12)])
     assert scoped.next_month_total_if_approved == Decimal("500.00")
+
+
+def test_export_writes_formula_like_names_and_remarks_as_text(grade, village_x, county_approver):
+    from ranks.exporting import roster_workbook
+
+    cadre = CadreFactory(village=village_x, name='=HYPERLINK("http://x")')
+    grade(cadre, 12, approved=at(2025, 11, 5))
+    roster = services.roster_generate(month=JAN, user=county_approver)
+    content, _rows = roster_workbook(roster=roster)
+    cell = next(c for row in load_workbook(io.BytesIO(content)).active.iter_rows() for c in row if c.value == cadre.name)
+    assert cell.data_type == "s"
