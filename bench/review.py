@@ -1,13 +1,13 @@
 """Measurements of the promotion review of every cadre: in one process, and with two Celery workers on Redis.
 
-The review is started the way the county starts it, through ``manage.py run_promotion_review`` (the ranks
-app's command, which calls the review service): in this process without a broker the township batches
-run eagerly one after the other; with a broker they are queued and two ``--pool=solo`` workers take them.
+The review is started through its service, ``ranks.review_services.review_start``: for the one-process
+measurement as the command does it (``enqueue=False``, then ``review_run_now`` runs every township batch
+here), for the two-worker one as the page does it (a child process with the Redis broker queues one task
+per township after commit, and two ``--pool=solo`` workers take them).
 Between the two runs the proposals and runs of the first are deleted (bench database only), so that the
 second does the same work instead of finding everything unchanged.
 """
 
-import io
 import os
 import signal
 import subprocess
@@ -15,21 +15,23 @@ import sys
 import time
 from pathlib import Path
 
-from django.core.management import call_command, get_commands
 from django.db import transaction
 from django.utils import timezone
 
 from .measure import Timer
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMAND = "run_promotion_review"
 WORKERS = 2
 WORKER_READY_SECONDS = 120
 REVIEW_TIMEOUT_SECONDS = 3600
 
 
 def available():
-    return COMMAND in get_commands()
+    try:
+        from ranks import review_services  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def review_year():
@@ -68,14 +70,16 @@ def _summary(run):
 
 
 def measure_review(*, approver, admin):
-    """One process: the command starts the run and, with no broker, every batch runs here."""
+    """One process, as ``manage.py run_promotion_review`` does it: start the run, then every batch here."""
     if not available():
-        return {"review_note": f"the {COMMAND} command is not there yet"}
+        return {"review_note": "the promotion review (ranks.review_services) is not there yet"}
+    from ranks import review_services
+    from ranks.models import PromotionReview
+
     clear_reviews()
-    out = io.StringIO()
     with Timer() as timer:
-        call_command(COMMAND, "--year", str(review_year()), stdout=out, stderr=out)
-    run = _latest_run()
+        run = review_services.review_start(year=review_year(), trigger=PromotionReview.Trigger.COMMAND, user=admin, enqueue=False)
+        run = review_services.review_run_now(review=run)
     return {"review_seconds": round(timer.seconds, 1), "review_queries": timer.queries, **_summary(run)}
 
 
@@ -128,11 +132,23 @@ def _stop_workers(workers):
         log.close()
 
 
+def start_review_child(*, username):
+    """bench/run.py --child start-review, with CELERY_BROKER_URL set: start the run as the page does;
+    its batches are queued on Redis when the start commits."""
+    from cadre_mgmt.accounts.models import User
+    from ranks import review_services
+    from ranks.models import PromotionReview
+
+    review_services.review_start(
+        year=review_year(), trigger=PromotionReview.Trigger.PAGE, user=User.objects.get(username=username)
+    )
+
+
 def measure_review_workers(*, approver, admin, env, broker, log_dir=None):
-    """Two Celery workers on Redis: the command queues one batch per township; time from the run's
-    creation to its last batch, read from the run's own timestamps."""
+    """Two Celery workers on Redis take one batch per township; the time is from the run's creation to
+    its last batch, read from the run's own timestamps (and the wall time around it)."""
     if not available():
-        return {"review_workers_note": f"the {COMMAND} command is not there yet"}
+        return {"review_workers_note": "the promotion review (ranks.review_services) is not there yet"}
     PromotionReview, _batch, _proposal = _models()
     log_dir = Path(log_dir or "/tmp")
     clear_reviews()
@@ -142,7 +158,7 @@ def measure_review_workers(*, approver, admin, env, broker, log_dir=None):
     try:
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "manage.py", COMMAND, "--year", str(review_year())],
+            [sys.executable, str(ROOT / "bench" / "run.py"), "--child", "start-review", "--user", admin.username],
             env=worker_env,
             cwd=ROOT,
             check=True,

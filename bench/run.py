@@ -44,9 +44,10 @@ def parse_args(argv=None):
     parser.add_argument("--reuse", action="store_true", help="measure the existing bench database again, no generation")
     parser.add_argument("--no-workers", action="store_true", help="skip the two-worker review")
     parser.add_argument("--only", help="comma-separated measurements: roster,export,review,workers,pages,ledger")
-    parser.add_argument("--child", choices=["export"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["export", "start-review"], help=argparse.SUPPRESS)
     parser.add_argument("--roster", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--user", help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=3, help="export and floor runs, alternately (best of each)")
     return parser.parse_args(argv)
 
 
@@ -72,11 +73,15 @@ def recreate_database(url):
     connection.close()
 
 
-def setup_django(url, media_root):
+def setup_django(url, media_root, broker=None):
     os.environ["DATABASE_URL"] = url
     os.environ["MEDIA_ROOT"] = str(media_root)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadre_mgmt.settings")
-    os.environ.pop("CELERY_BROKER_URL", None)  # tasks run in this process unless a measurement says otherwise
+    # Tasks run in this process (eagerly) unless the process was started for the two-worker review.
+    if broker:
+        os.environ["CELERY_BROKER_URL"] = broker
+    else:
+        os.environ.pop("CELERY_BROKER_URL", None)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 
@@ -93,12 +98,13 @@ def log(message):
 
 
 def run_child(args):
-    url = os.environ["DATABASE_URL"]
-    setup_django(url, os.environ["MEDIA_ROOT"])
-    from bench import measure
+    setup_django(os.environ["DATABASE_URL"], os.environ["MEDIA_ROOT"], broker=os.environ.get("CELERY_BROKER_URL"))
+    from bench import measure, review
 
     if args.child == "export":
-        measure.export_child(roster_id=args.roster, username=args.user)
+        measure.export_child(roster_id=args.roster, username=args.user, repeats=args.repeats)
+    elif args.child == "start-review":
+        review.start_review_child(username=args.user)
 
 
 def verdicts(results):
@@ -201,7 +207,7 @@ def main(argv=None):
 
             log("roster export (child process) and the write-only floor")
             roster = Roster.objects.order_by("-month").first()
-            results.update(measure.measure_export(roster=roster, user=users["approver"], env=child_env))
+            results.update(measure.measure_export(roster=roster, user=users["approver"], env=child_env, repeats=args.repeats))
             log(f"export: {results['export_seconds']} s, floor {results['export_floor_seconds']} s")
         if "review" in only:
             log("promotion review, one process")

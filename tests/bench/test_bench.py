@@ -56,5 +56,8 @@ def test_measurements_run_and_report_numbers(county):
     ledger = measure.measure_ledger_save(officer=users["officer"], count=3)
     assert ledger["ledger_save_ms"] > 0
 
-    result = review.measure_review(approver=users["approver"], admin=users["admin"])
-    assert result == {} or result["review_queries"] > 0
+    if review.available():  # the promotion review lands in ranks beside this benchmark
+        result = review.measure_review(approver=users["approver"], admin=users["admin"])
+        assert result["review_state"] == "done"
+        assert result["review_proposals"] == Cadre.objects.filter(status=Cadre.Status.IN_POST).count()
+        assert result["review_queries"] > 0
