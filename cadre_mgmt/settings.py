@@ -306,6 +306,8 @@ SPECTACULAR_SETTINGS = {
     # No validator badge: Swagger UI would fetch it from validator.swagger.io (the intranet is offline).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Choice sets used by several components get a readable name instead of a hash.
+    "ENUM_NAME_OVERRIDES": {"RosterStatusEnum": "ranks.models.Roster.Status"},
 }
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "Demo@County2026")

@@ -2,6 +2,7 @@
 
 * ``GET /api/v1/rank-changes/?cadre=&township=&kind=`` — the append-only rank history of the cadres the
   caller may read (the rank section of the cadre file shows the same records).
+* ``GET /api/v1/rosters/`` — the months that have a roster and their state (draft / locked).
 * ``GET /api/v1/rosters/{YYYY-MM}/`` — the roster's state, the caller's per-township totals and grand
   total, and one page of lines (``?township=`` for one township, ``?page=``, ``?page_size=``). A township
   user reads only their township's lines; asking for another township is a 404.
@@ -32,8 +33,8 @@ from cadre_mgmt.api.viewsets import Router, ScopedViewSet
 from cadre_mgmt.cadres.selectors import townships_for_user
 
 from . import rules, selectors, services
-from .models import RankChange
-from .serializers import RankChangeSerializer, RosterPageSerializer
+from .models import RankChange, Roster
+from .serializers import RankChangeSerializer, RosterPageSerializer, RosterSerializer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Every string the pattern admits is a month the service accepts (2000-01 to 2100-12), so the schema is exact.
@@ -71,6 +72,17 @@ class RankChangeViewSet(mixins.ListModelMixin, ScopedViewSet):
     serializer_class = RankChangeSerializer
     selector = rank_changes_for_user
     filterset_class = RankChangeFilter
+
+
+def rosters_for_user(*, user):
+    """Every month's roster, latest first: the months are no township's data (the lines are)."""
+    return Roster.objects.order_by("-month")
+
+
+@extend_schema(tags=["ranks"], description=gettext_lazy("The months that have a roster, latest first, with their state."))
+class RosterViewSet(mixins.ListModelMixin, ScopedViewSet):
+    serializer_class = RosterSerializer
+    selector = rosters_for_user
 
 
 def _month_or_400(raw):
@@ -174,6 +186,7 @@ class RosterExportView(APIView):
 
 router = Router()
 router.register("rank-changes", RankChangeViewSet, basename="rank-change")
+router.register("rosters", RosterViewSet, basename="roster")
 urlpatterns = [
     *router.urls,
     # <str:month> never holds a "/", so ".../export.xlsx" is never read as a month.

@@ -8,6 +8,7 @@ The core's cadre endpoints (``cadre_mgmt/cadres/api.py``) import no feature app:
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import rules, selectors
@@ -87,6 +88,22 @@ class RankChangeSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class RosterSerializer(serializers.ModelSerializer):
+    """A roster's month and state (its county-wide line count and total are not shown: township users
+    read only their township's totals, on the roster itself)."""
+
+    month = serializers.SerializerMethodField(help_text=_("The month, YYYY-MM."))
+
+    class Meta:
+        model = Roster
+        fields = ["month", "status", "generated_at", "locked_at"]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$"})
+    def get_month(self, roster):
+        return f"{roster.month:%Y-%m}"
 
 
 class RosterLineSerializer(serializers.ModelSerializer):

@@ -189,6 +189,14 @@ def test_roster_takes_a_fixed_number_of_queries(
         assert client.get(ROSTER).json()["count"] == size
 
 
+def test_roster_months_are_listed_latest_first_without_county_wide_figures(token_client_for, officer_x, roster, county_approver):
+    services.roster_lock(roster=roster, user=county_approver)
+    services.roster_generate(month=datetime.date(2026, 2, 1), user=county_approver)
+    rows = _rows(token_client_for(officer_x).get("/api/v1/rosters/"))
+    assert [(row["month"], row["status"]) for row in rows] == [("2026-02", "draft"), ("2026-01", "locked")]
+    assert set(rows[0]) == {"month", "status", "generated_at", "locked_at"}
+
+
 # ---------------------------------------------------------------- roster export
 
 
