@@ -229,7 +229,8 @@ def explanation_json(evaluation: review_rules.Evaluation) -> dict:
                 "label": c.label,
                 "passed": c.passed,
                 "evidence": list(c.evidence),
-                "params": _plain(c.params),
+                # Already JSON-safe: the conditions build their params that way (conditions._json_safe).
+                "params": dict(c.params),
                 "kind": c.kind,
                 "enabled": c.enabled,
             }
@@ -257,19 +258,8 @@ def explanation_json(evaluation: review_rules.Evaluation) -> dict:
     }
 
 
-def _plain(value):
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if value is not None and not isinstance(value, bool | int | float | str):
-        return str(value)
-    return value
-
-
 def explanation_digest(explanation: dict) -> str:
-    """A short fingerprint of the explanation: equal explanations, equal digests."""
-    text = json.dumps(explanation, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """A short fingerprint of the explanation: equal explanations, equal digests (``explanation_json``
+    always builds the keys in the same order, so no sorting is needed)."""
+    text = json.dumps(explanation, ensure_ascii=False, separators=(",", ":"))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

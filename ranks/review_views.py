@@ -27,6 +27,7 @@ from .review_forms import (
     ReviewSettingsForm,
     ReviewStartForm,
 )
+from .selectors import budget_figures
 
 PROPOSALS_PER_PAGE = 50
 DRY_ROWS_PER_PAGE = 100
@@ -83,7 +84,12 @@ def review_detail(request, pk):
         "review": review,
         "can_resume": request.user.is_county_admin and review.state != PromotionReview.State.DONE,
         "dry_rows": None,
+        "budget": None,
     }
+    if not review.dry_run and review.state == PromotionReview.State.DONE:
+        # What next month's allowances come to if every proposal awaiting the county is approved.
+        pending = review_selectors.pending_proposal_changes(user=request.user, year=review.year)
+        context["budget"] = budget_figures(user=request.user, extra_pending=pending)
     if review.dry_run and review.state == PromotionReview.State.DONE:
         township = request.GET.get("township", "")
         outcome = request.GET.get("outcome", "")

@@ -64,6 +64,7 @@ def test_run_page_shows_counts_by_outcome_and_township(client_for, reviewed, cou
     rows = {row["name"]: row for row in response.context["review"].counts["townships"]}
     assert (rows["X镇"]["promote"], rows["X镇"]["hold"], rows["Y镇"]["promote"]) == (1, 1, 1)
     assert "X镇" in response.text and "按乡镇" in response.text
+    assert response.context["budget"].next_month_total == response.context["budget"].next_month_total_if_approved
 
 
 def test_progress_fragment_polls_while_running_and_stops_when_done(client_for, cadre_x, county_approver):
