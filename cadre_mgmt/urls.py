@@ -14,7 +14,7 @@ admin.site.index_title = _("Administration")
 
 @login_required
 def home(request):
-    return redirect("cadres:list")
+    return redirect("ranks:dashboard")
 
 
 urlpatterns = [

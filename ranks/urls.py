@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import review_views, views
+from . import dashboard_views, review_views, views
 
 app_name = "ranks"
 
 urlpatterns = [
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("rosters/", views.roster, name="roster"),
     path("rosters/changes/", views.roster_changes, name="roster_changes"),
     path("rosters/generate/", views.roster_generate, name="roster_generate"),
