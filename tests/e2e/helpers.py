@@ -22,10 +22,19 @@ def login(page: Page, username, password=PASSWORD):
 
 def open_menu_if_collapsed(page: Page):
     """On a phone the navigation hides behind the toggler; open it when it is there."""
+    # Before the stylesheet applies, the toggler shows even on a desktop: decide once the page has loaded.
+    page.wait_for_load_state("load")
     toggler = page.get_by_role("button", name="菜单")
     if toggler.is_visible():
         toggler.click()
         expect(page.locator("#main-nav")).to_be_visible()
+
+
+def open_from_menu(page: Page, label):
+    """Click a navigation entry by its label (opening the menu first on a phone); the journey never
+    relies on which page the home page happens to be."""
+    open_menu_if_collapsed(page)
+    page.locator("#main-nav").get_by_role("link", name=label, exact=True).click()
 
 
 def nav_labels(page: Page):

@@ -6,7 +6,7 @@ from cadre_mgmt.cadres import importing
 from cadre_mgmt.cadres.models import Cadre
 
 from ..factories import make_id_number
-from .helpers import download, login, workbook_from_template, xlsx_upload
+from .helpers import download, login, open_from_menu, workbook_from_template, xlsx_upload
 
 
 def wrong_check_digit(number):
@@ -25,6 +25,7 @@ def test_officer_fixes_a_file_with_two_bad_rows_then_imports_it(page, officer_x,
     bad[2][1] = "西山村"  # spreadsheet row 4: not a village of X镇
 
     login(page, "township_x")
+    open_from_menu(page, "村干部")
     expect(page.get_by_role("heading", name="村干部")).to_contain_text("共 1 人")
     page.get_by_role("link", name="Excel 导入").click()
     expect(page.get_by_role("heading", name="从 Excel 导入村干部")).to_be_visible()
@@ -64,6 +65,7 @@ def test_officer_fixes_a_file_with_two_bad_rows_then_imports_it(page, officer_x,
 
 def test_the_downloaded_template_has_the_import_headers(page, officer_x, village_x):
     login(page, "township_x")
+    open_from_menu(page, "村干部")
     page.get_by_role("link", name="Excel 导入").click()
     template = download(page, "下载模板")
     rows = importing.read_rows(workbook_from_template(template, [["X镇", "东岭村", "周敏", make_id_number()]]))

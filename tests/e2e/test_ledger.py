@@ -8,7 +8,7 @@ from assessments.models import LedgerEntry
 from cadre_mgmt.cadres.models import Post
 
 from ..factories import CadreFactory, VillageFactory
-from .helpers import login, open_menu_if_collapsed
+from .helpers import login, open_from_menu
 
 # Past dates: the form refuses a future date, and nothing here depends on the clock.
 VISIT_DAY = "2025-11-03"
@@ -28,8 +28,7 @@ def xihe_village_cadres(township_x, village_x):
 
 def record_a_visit_and_a_village_meeting(page, cadre_name, meeting_cadres):
     login(page, "township_x")
-    open_menu_if_collapsed(page)
-    page.locator("#main-nav").get_by_role("link", name="台账", exact=True).click()
+    open_from_menu(page, "台账")
     expect(page.get_by_role("heading", name="台账")).to_contain_text("X镇")
     entries = page.get_by_test_id("ledger-entries")
     expect(entries).to_contain_text("暂无台账记录。")

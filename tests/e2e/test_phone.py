@@ -15,6 +15,7 @@ def test_officer_on_a_phone_signs_in_opens_the_menu_and_reads_a_cadre_file(phone
     expect(nav_link).to_be_visible()
     expect(page.get_by_test_id("current-user")).to_be_visible()
     expect(page.get_by_role("button", name="退出")).to_be_visible()
+    nav_link.click()
 
     expect(page.get_by_role("heading", name="村干部")).to_contain_text("共 1 人")
     expect(page.get_by_role("link", name="张建国", exact=True)).to_be_visible()

@@ -15,7 +15,7 @@ from ranks import services
 from ranks.models import RankChange, Roster
 
 from ..factories import CadreFactory
-from .helpers import download, login
+from .helpers import download, login, open_from_menu
 
 MONTH = datetime.date(2026, 1, 1)
 GRADED_AT = datetime.datetime(2025, 11, 20, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
@@ -59,7 +59,7 @@ def test_approver_locks_the_roster_and_finance_exports_it_with_the_pages_grand_t
 ):
     approver = open_page()
     login(approver, "county_approver")
-    approver.locator("#main-nav").get_by_role("link", name="补贴花名册").click()
+    open_from_menu(approver, "补贴花名册")
     heading = approver.get_by_role("heading", name="职级补贴花名册")
     expect(heading).to_contain_text("2026-01")
     expect(heading).to_contain_text("草稿")
@@ -85,7 +85,7 @@ def test_approver_locks_the_roster_and_finance_exports_it_with_the_pages_grand_t
 
     clerk = open_page()
     login(clerk, "finance")
-    clerk.locator("#main-nav").get_by_role("link", name="补贴花名册").click()
+    open_from_menu(clerk, "补贴花名册")
     heading = clerk.get_by_role("heading", name="职级补贴花名册")
     expect(heading).to_contain_text("2026-01")
     expect(heading).to_contain_text("已锁定")

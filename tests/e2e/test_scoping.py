@@ -4,13 +4,14 @@ import re
 
 from playwright.sync_api import expect
 
-from .helpers import login, nav_labels
+from .helpers import login, nav_labels, open_from_menu
 
 COUNTY_ONLY = re.compile(r"系统设置|审批")
 
 
 def test_township_x_officer_typing_a_township_y_cadre_url_is_refused(page, browser_log, cadre_x, cadre_y, officer_x):
     login(page, "township_x")
+    open_from_menu(page, "村干部")
     expect(page.get_by_role("link", name="张建国", exact=True)).to_be_visible()
     expect(page.get_by_text("李秀英")).to_have_count(0)
 
@@ -23,6 +24,7 @@ def test_township_x_officer_typing_a_township_y_cadre_url_is_refused(page, brows
         expect(page.get_by_text("李秀英")).to_have_count(0)
 
     page.get_by_role("link", name="返回首页").click()
+    open_from_menu(page, "村干部")
     page.get_by_role("link", name="张建国", exact=True).click()
     expect(page.get_by_role("heading", name="张建国")).to_be_visible()
 
