@@ -64,11 +64,14 @@ def roster(request):
     if the_roster is not None:
         totals, grand = selectors.roster_totals(roster=the_roster, user=request.user)
         lines = selectors.roster_lines(roster=the_roster, user=request.user, township=township)
+        paginator = Paginator(lines, LINES_PER_PAGE)
+        # The totals already counted the lines: no second COUNT over a 100,000-line month.
+        paginator.count = next((t.lines for t in totals if t.township_id == township.pk), 0) if township else grand.lines
         context.update(
             {
                 "totals": totals,
                 "grand": grand,
-                "page": Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page")),
+                "page": paginator.get_page(request.GET.get("page")),
                 "query": f"month={month:%Y-%m}" + (f"&township={township.pk}" if township else ""),
                 "exports": RosterExport.objects.filter(roster=the_roster, requested_by=request.user)[:3],
             }
