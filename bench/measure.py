@@ -269,6 +269,11 @@ def proposals_url():
     return None
 
 
+def vacuum_analyze():
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
 def measure_pages(users, *, requests=200, log=None):
     pages = {}
     for name, user, urls in page_plans(users):
