@@ -1,0 +1,484 @@
+"""The permission matrix: every URL of the project × every role × a township-X and a township-Y object.
+
+The expected status of each cell is written once, in ``MATRIX`` below. ``test_every_url_is_in_the_matrix``
+walks the URL resolver (so a new page cannot be forgotten) and fails on a URL name missing from the table
+or a table row whose URL no longer exists. ``test_permission_matrix`` seeds the demo data once (two
+townships, objects of every kind), then requests every cell and reports every mismatch in one table.
+
+Notation of a row: six cells, ``anonymous | county_admin | county_approver | township_x | supervisor |
+finance``. A cell is one status for both objects, or ``X/Y`` when the X object and the Y object differ
+(``200/404``: township staff read their township and get a 404 for another's). ``login`` is a redirect
+to the login page, ``redir`` any other redirect (a page that sends the user on, e.g. home → dashboard).
+
+Rows starting with ``POST`` are write-only URLs: a GET is a 405 for every signed-in role, and the cells
+are the statuses of an empty POST (CSRF checks off). ``ok`` marks a role that may write: its POST is not
+sent here (the features' own tests prove the writes); every other role's POST is sent and must be refused
+(403/404/login) with nothing written: the number of audit records is the probe, since every service
+write records one.
+
+Kwargs: ``TARGETS`` maps a URL name to a function(township) → (kwargs, query) for an object of that
+township. URLs without an object get ``?township=<id>`` (the township picker of county pages; township
+staff's pages ignore it and show their own township, so their X and Y cells are both 200).
+
+Excluded from the walk: ``admin:*`` — Django's admin has its own permission system (is_staff plus model
+permissions, proved in tests/accounts), and the URL name set changes with every registered model — and
+static files (not a URL pattern when DEBUG is off; whitenoise serves them outside the resolver).
+"""
+
+import datetime
+import os
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["anonymous", "county_admin", "county_approver", "township_x", "supervisor", "finance"]
+EXCLUDED_NAMESPACES = ("admin",)
+
+
+def url_names(resolver=None, namespace=()):
+    """Every named URL of the project as "namespace:name" (nested namespaces joined with ':')."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = (*namespace, pattern.namespace) if pattern.namespace else namespace
+            if inner and inner[0] in EXCLUDED_NAMESPACES:
+                continue
+            yield from url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name is None:
+                # The API's catch-all JSON 404 (cadre_mgmt/api/urls.py) is the only unnamed pattern.
+                yield ":".join((*namespace, "<unnamed>"))
+            else:
+                yield ":".join((*namespace, pattern.name))
+
+
+# ---------------------------------------------------------------------------------------------- table
+
+#                          anonymous | county_admin | county_approver | township_x | supervisor | finance
+SIGNED_IN = "login | 200 | 200 | 200 | 200 | 200"
+SIGNED_IN_OWN_TOWNSHIP = "login | 200 | 200 | 200/404 | 200 | 200"
+ASSESSMENT_READERS = "login | 200 | 200 | 200 | 403 | 403"  # county users and township staff; not supervision, not finance
+ASSESSMENT_OBJECT = "login | 200 | 200 | 200/404 | 403 | 403"
+TOWNSHIP_WRITERS = "login | 200 | 403 | 200 | 403 | 403"  # township_allowed_for_user: county admin + own township staff
+TOWNSHIP_WRITERS_OBJECT = "login | 200 | 403 | 200/404 | 403 | 403"
+COUNTY_READERS = "login | 200 | 200 | 403 | 403 | 403"  # county-wide runs: township staff read their proposals instead
+COUNTY_ADMIN_ONLY = "login | 200 | 403 | 403 | 403 | 403"
+INCENTIVE_READERS = "login | 200 | 200 | 200 | 403 | 200"  # finance pays aid and pay scales; supervision has no business here
+SUPERVISION_READERS = "login | 200 | 200 | 200 | 200 | 403"  # township staff see their township's records, never a reporter
+SUPERVISION_OBJECT = "login | 200 | 200 | 200/404 | 200 | 403"
+SUPERVISOR_WRITES = "login | 403 | 403 | 403 | 200 | 403"  # the discipline commission records; the county admin does not
+API_SIGNED_IN = "401 | 200 | 200 | 200 | 200 | 200"
+API_ASSESSMENT_READERS = "401 | 200 | 200 | 200 | 403 | 403"
+# Write-only URLs: "ok" = may write (not sent here); the other cells are the refusal of an empty POST.
+POST_TOWNSHIP_WRITERS = "POST login | ok | 403 | ok | 403 | 403"
+POST_TOWNSHIP_WRITERS_OBJECT = "POST login | ok | 403 | ok/404 | 403 | 403"
+POST_COUNTY_APPROVERS = "POST login | ok | ok | 403 | 403 | 403"  # approvals: is_county_approver (the admin is one too)
+POST_COUNTY_ADMIN_ONLY = "POST login | ok | 403 | 403 | 403 | 403"
+
+# Pages whose GET is open to readers but whose POST is a write of fewer roles: the POST row is probed too.
+POST_OF_READ_PAGES = {
+    "assessments:ledger": "POST login | ok | 403 | ok | 403 | 403",
+}
+
+MATRIX = {
+    "home": "login | redir | redir | redir | redir | redir",  # → the dashboard
+    # accounts ------------------------------------------------------------------------------------
+    "accounts:login": "200 | redir | redir | redir | redir | redir",  # a signed-in user is sent on
+    # Logout is POST-only for everyone (a GET cannot sign anybody out); its POST is the sign-out itself.
+    "accounts:logout": "405 | 405 | 405 | 405 | 405 | 405",
+    "accounts:password_change": SIGNED_IN,
+    # cadres (DESIGN §1: township staff their own township; county, supervision and finance read all) ------
+    # Judgment call (cadres core): finance reads cadre files and the list export (masked IDs) because the
+    # roster it pays from is built from them; it writes nothing.
+    "cadres:list": SIGNED_IN,
+    "cadres:export": SIGNED_IN,
+    "cadres:detail": SIGNED_IN_OWN_TOWNSHIP,
+    "cadres:create": TOWNSHIP_WRITERS,
+    "cadres:import": TOWNSHIP_WRITERS,
+    "cadres:import_template": TOWNSHIP_WRITERS,
+    "cadres:edit": TOWNSHIP_WRITERS_OBJECT,
+    "cadres:leave": TOWNSHIP_WRITERS_OBJECT,
+    # audit log: county administrator only --------------------------------------------------------------
+    "audit:list": COUNTY_ADMIN_ONLY,
+    "audit:detail": COUNTY_ADMIN_ONLY,
+    # ranks: rosters ---------------------------------------------------------------------------------------
+    # Every role reads rosters in its scope (township staff: their township's lines; finance: all).
+    "ranks:dashboard": SIGNED_IN,
+    "ranks:roster": SIGNED_IN,
+    "ranks:roster_changes": SIGNED_IN,
+    "ranks:roster_export": SIGNED_IN,
+    # A large export is a job of the user who asked for it: nobody else (not even the county) reads its
+    # status or downloads its file (the X export here was asked by township_x, the Y one by township_y).
+    "ranks:roster_export_status": "login | 404 | 404 | 200/404 | 404 | 404",
+    "ranks:roster_export_download": "login | 404 | 404 | 200/404 | 404 | 404",
+    "ranks:roster_generate": POST_COUNTY_APPROVERS,
+    "ranks:roster_lock": POST_COUNTY_APPROVERS,
+    # ranks: initial grading ---------------------------------------------------------------------------------
+    "ranks:grading": ASSESSMENT_READERS,
+    "ranks:grading_submit": TOWNSHIP_WRITERS_OBJECT,
+    "ranks:grading_submit_batch": POST_TOWNSHIP_WRITERS,
+    "ranks:grading_approve_batch": POST_COUNTY_APPROVERS,
+    "ranks:grading_reject": COUNTY_READERS,  # the approver's rejection form
+    # ranks: settings (county administrator) -------------------------------------------------------------------
+    "ranks:settings": COUNTY_ADMIN_ONLY,
+    "ranks:settings_ladder": POST_COUNTY_ADMIN_ONLY,
+    "ranks:settings_schedule": POST_COUNTY_ADMIN_ONLY,
+    "ranks:settings_rule": POST_COUNTY_ADMIN_ONLY,
+    "ranks:review_settings": COUNTY_ADMIN_ONLY,
+    # ranks: promotion review -----------------------------------------------------------------------------------
+    "ranks:reviews": COUNTY_READERS,
+    "ranks:review_detail": COUNTY_READERS,
+    "ranks:review_progress": COUNTY_READERS,
+    "ranks:review_resume": POST_COUNTY_ADMIN_ONLY,  # a run is started (and resumed) by the county administrator
+    "ranks:proposals": ASSESSMENT_READERS,
+    "ranks:proposal_detail": ASSESSMENT_OBJECT,
+    "ranks:proposal_submit": POST_TOWNSHIP_WRITERS_OBJECT,
+    "ranks:proposal_submit_batch": POST_TOWNSHIP_WRITERS,
+    "ranks:proposal_approve": POST_COUNTY_APPROVERS,
+    "ranks:proposal_reject": POST_COUNTY_APPROVERS,
+    "ranks:proposal_decide_batch": POST_COUNTY_APPROVERS,
+    # assessments: township staff write their own township; county users read (?township=), the county
+    # administrator may also write; supervision and finance have no part in it ------------------------------
+    "assessments:overview": ASSESSMENT_READERS,
+    "assessments:ledger": ASSESSMENT_READERS,  # its POST (the entry form) is TOWNSHIP_WRITERS, probed below
+    "assessments:ledger_cadres": ASSESSMENT_READERS,
+    "assessments:ledger_edit": TOWNSHIP_WRITERS_OBJECT,
+    "assessments:ledger_delete": POST_TOWNSHIP_WRITERS_OBJECT,
+    "assessments:ledger_attachment": ASSESSMENT_OBJECT,
+    "assessments:quarter": ASSESSMENT_READERS,
+    "assessments:quarter_open": POST_TOWNSHIP_WRITERS,
+    "assessments:quarter_close": POST_TOWNSHIP_WRITERS,
+    "assessments:quarter_areas": TOWNSHIP_WRITERS,
+    "assessments:quarter_import": TOWNSHIP_WRITERS,
+    "assessments:quarter_template": ASSESSMENT_READERS,
+    "assessments:year": ASSESSMENT_READERS,
+    "assessments:year_settings": TOWNSHIP_WRITERS,
+    "assessments:year_finalize": TOWNSHIP_WRITERS,
+    "assessments:year_confirm": POST_COUNTY_APPROVERS,
+    "assessments:year_return": POST_COUNTY_APPROVERS,
+    # incentives -------------------------------------------------------------------------------------------------
+    "incentives:commendation_list": INCENTIVE_READERS,
+    "incentives:commendation_create": TOWNSHIP_WRITERS,
+    "incentives:training_list": INCENTIVE_READERS,
+    "incentives:training_create": TOWNSHIP_WRITERS,
+    "incentives:insurance_list": INCENTIVE_READERS,
+    "incentives:insurance_create": TOWNSHIP_WRITERS,
+    "incentives:recommendation_list": INCENTIVE_READERS,
+    "incentives:recommendation_create": TOWNSHIP_WRITERS,
+    "incentives:recommendation_outcome": POST_TOWNSHIP_WRITERS_OBJECT,
+    "incentives:aid_list": INCENTIVE_READERS,
+    "incentives:aid_create": TOWNSHIP_WRITERS,
+    "incentives:aid_detail": "login | 200 | 200 | 200/404 | 403 | 200",
+    # The step allowed depends on the aid's state: the X aid waits for the township's review (the county
+    # approver is refused, 403), the Y aid for the county's approval (township_x gets a 404: another
+    # township's). Finance records the payment only once approved: refused at these two states.
+    "incentives:aid_step": "POST login | ok | 403/ok | ok/404 | 403 | 403",
+    "incentives:pay_scale_list": INCENTIVE_READERS,
+    # supervision (the supervision helper's decisions: the supervisor records; township staff read their
+    # township's petitions without the reporter, never investigations; finance has no access) ------------------
+    "supervision:petition_list": SUPERVISION_READERS,
+    "supervision:petition_export": SUPERVISION_READERS,
+    "supervision:petition_detail": SUPERVISION_OBJECT,
+    "supervision:petition_create": SUPERVISOR_WRITES,
+    "supervision:petition_step": "POST login | 403 | 403 | 403 | ok | 403",
+    "supervision:inspection_list": SUPERVISION_READERS,
+    "supervision:inspection_create": SUPERVISOR_WRITES,
+    "supervision:inspection_detail": SUPERVISION_OBJECT,
+    "supervision:rectification_item_create": SUPERVISOR_WRITES,
+    # Rectification is the township's work: its staff (and the county administrator) and the supervisor
+    # move an item's status.
+    "supervision:rectification_item_status": "POST login | ok | 403 | ok/404 | ok | 403",
+    "supervision:disclosure_list": SUPERVISION_READERS,
+    "supervision:disclosure_create": TOWNSHIP_WRITERS,  # villages' disclosures are entered by the township
+    "supervision:session_list": SUPERVISION_READERS,
+    "supervision:session_create": SUPERVISOR_WRITES,
+    "supervision:session_detail": SUPERVISION_OBJECT,
+    "supervision:sanction_list": SUPERVISION_READERS,
+    "supervision:sanction_create": SUPERVISOR_WRITES,
+    "supervision:investigation_list": "login | 200 | 200 | 403 | 200 | 403",
+    "supervision:investigation_create": SUPERVISOR_WRITES,
+    "supervision:investigation_close": SUPERVISOR_WRITES,
+    "supervision:veto_list": SUPERVISION_READERS,
+    "supervision:veto_create": SUPERVISOR_WRITES,
+    "supervision:veto_revoke": SUPERVISOR_WRITES,
+    "supervision:dismissal_list": SUPERVISION_READERS,
+    # Judgment call (supervision helper): a dismissal ends a post, so it is the township's (or the county
+    # administrator's) record, like leaving post; the sanction that justifies it is the supervisor's.
+    "supervision:dismissal_create": TOWNSHIP_WRITERS,
+    # API (anonymous: 401 JSON; the same scoping as the pages) -----------------------------------------------
+    "api:<unnamed>": "404 | 404 | 404 | 404 | 404 | 404",  # the JSON 404 for anything else under /api/
+    "api:schema": API_SIGNED_IN,
+    "api:docs": SIGNED_IN,  # an HTML page: anonymous users are sent to sign in
+    "api:token": "405 | 405 | 405 | 405 | 405 | 405",  # POST-only: its POST is the sign-in (tests/api/test_auth.py)
+    "api:township-list": API_SIGNED_IN,
+    "api:village-list": API_SIGNED_IN,
+    "api:cadre-list": API_SIGNED_IN,
+    "api:cadre-detail": "401 | 200 | 200 | 200/404 | 200 | 200",
+    "api:ledger-category-list": API_ASSESSMENT_READERS,
+    "api:ledger-entry-list": API_ASSESSMENT_READERS,
+    "api:ledger-entry-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
+    # Scores lists need ?year= (a 400 names the missing filter) — the refusal of the others comes first.
+    "api:quarterly-assessment-list": "401 | 400 | 400 | 400 | 403 | 403",
+    "api:annual-assessment-list": "401 | 400 | 400 | 400 | 403 | 403",
+    "api:rank-change-list": API_SIGNED_IN,
+    "api:roster-list": API_SIGNED_IN,
+    "api:roster-detail": "401 | 200 | 200 | 200/404 | 200 | 200",
+    "api:roster-export": API_SIGNED_IN,  # township staff get their own township's workbook
+    "api:promotion-review-list": "401 | 200 | 200 | 403 | 403 | 403",
+    "api:promotion-review-detail": "401 | 200 | 200 | 403 | 403 | 403",
+    "api:proposal-list": API_ASSESSMENT_READERS,
+    "api:proposal-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
+    "api:proposal-submit": "POST 401 | ok | 403 | ok/404 | 403 | 403",
+    "api:proposal-approve": "POST 401 | ok | ok | 403 | 403 | 403",
+    "api:proposal-reject": "POST 401 | ok | ok | 403 | 403 | 403",
+}
+
+
+# ---------------------------------------------------------------------------------------------- objects
+
+
+def _first(qs):
+    obj = qs.order_by("pk").first()
+    assert obj is not None, f"seed_demo made no {qs.model.__name__} for this township"
+    return obj
+
+
+def _pk(model, **lookup):
+    return lambda t: ({"pk": _first(model.objects.filter(**{k: (t if v is TOWNSHIP else v) for k, v in lookup.items()})).pk}, {})
+
+
+TOWNSHIP = object()
+
+
+def build_targets():
+    from assessments.models import LedgerEntry
+    from cadre_mgmt.audit.models import AuditRecord
+    from cadre_mgmt.cadres.models import Cadre
+    from incentives.models import HardshipAid, PoliticalRecommendation
+    from ranks.models import InitialGrading, PromotionReview, Proposal, Roster, RosterExport
+    from supervision.models import (
+        Inspection,
+        Investigation,
+        Petition,
+        RectificationItem,
+        VetoEvent,
+        WarningEducationSession,
+    )
+
+    roster = lambda t: ({"pk": Roster.objects.order_by("-month").first().pk}, {})  # noqa: E731 (county-wide)
+    review = lambda t: ({"pk": PromotionReview.objects.order_by("pk").first().pk}, {})  # noqa: E731 (county-wide)
+    audit = lambda t: ({"pk": AuditRecord.objects.order_by("pk").first().pk}, {})  # noqa: E731 (not township data)
+    month = lambda t: ({"month": Roster.objects.order_by("-month").first().month.strftime("%Y-%m")}, {"township": t.pk})  # noqa: E731
+
+    def quarter(t):
+        return {"year": 2026, "quarter": 4}, {"township": t.pk}  # the demo's open quarter
+
+    def year(t):
+        return {"year": 2026}, {"township": t.pk}  # the demo's open year
+
+    def item(t):
+        obj = _first(RectificationItem.objects.filter(village__township=t))
+        return {"pk": obj.inspection_id, "item_pk": obj.pk}, {}
+
+    return {
+        "cadres:detail": _pk(Cadre, township=TOWNSHIP),
+        "cadres:edit": _pk(Cadre, township=TOWNSHIP),
+        "cadres:leave": _pk(Cadre, township=TOWNSHIP),
+        "audit:detail": audit,
+        "ranks:roster_lock": roster,
+        "ranks:roster_export": roster,
+        "ranks:roster_export_status": _pk(RosterExport, township=TOWNSHIP),
+        "ranks:roster_export_download": _pk(RosterExport, township=TOWNSHIP),
+        "ranks:grading_submit": lambda t: ({"cadre_pk": _first(Cadre.objects.filter(township=t)).pk}, {}),
+        "ranks:grading_reject": _pk(InitialGrading, township=TOWNSHIP),
+        "ranks:review_detail": review,
+        "ranks:review_progress": review,
+        "ranks:review_resume": review,
+        "ranks:proposal_detail": _pk(Proposal, township=TOWNSHIP),
+        "ranks:proposal_submit": _pk(Proposal, township=TOWNSHIP),
+        "ranks:proposal_approve": _pk(Proposal, township=TOWNSHIP),
+        "ranks:proposal_reject": _pk(Proposal, township=TOWNSHIP),
+        "assessments:ledger_edit": _pk(LedgerEntry, township=TOWNSHIP),
+        "assessments:ledger_delete": _pk(LedgerEntry, township=TOWNSHIP),
+        "assessments:ledger_attachment": lambda t: (
+            {"pk": _first(LedgerEntry.objects.filter(township=t).exclude(attachment="")).pk},
+            {},
+        ),
+        "assessments:quarter": quarter,
+        "assessments:quarter_open": quarter,
+        "assessments:quarter_areas": quarter,
+        "assessments:quarter_close": quarter,
+        "assessments:quarter_import": quarter,
+        "assessments:quarter_template": quarter,
+        "assessments:year": year,
+        "assessments:year_settings": year,
+        "assessments:year_finalize": year,
+        "assessments:year_confirm": year,
+        "assessments:year_return": year,
+        "incentives:recommendation_outcome": _pk(PoliticalRecommendation, cadre__township=TOWNSHIP),
+        "incentives:aid_detail": _pk(HardshipAid, cadre__township=TOWNSHIP),
+        "incentives:aid_step": _pk(HardshipAid, cadre__township=TOWNSHIP),
+        "supervision:petition_detail": _pk(Petition, township=TOWNSHIP),
+        "supervision:petition_step": _pk(Petition, township=TOWNSHIP),
+        "supervision:inspection_detail": _pk(Inspection, township=TOWNSHIP),
+        "supervision:rectification_item_create": _pk(Inspection, township=TOWNSHIP),
+        "supervision:rectification_item_status": item,
+        "supervision:session_detail": _pk(WarningEducationSession, township=TOWNSHIP),
+        "supervision:investigation_close": _pk(Investigation, cadre__township=TOWNSHIP),
+        "supervision:veto_revoke": _pk(VetoEvent, cadre__township=TOWNSHIP),
+        "api:cadre-detail": _pk(Cadre, township=TOWNSHIP),
+        "api:ledger-entry-detail": _pk(LedgerEntry, township=TOWNSHIP),
+        "api:promotion-review-detail": review,
+        "api:proposal-detail": _pk(Proposal, township=TOWNSHIP),
+        "api:proposal-approve": _pk(Proposal, township=TOWNSHIP),
+        "api:proposal-reject": _pk(Proposal, township=TOWNSHIP),
+        "api:proposal-submit": _pk(Proposal, township=TOWNSHIP),
+        "api:roster-detail": month,
+        "api:roster-export": month,
+    }
+
+
+def complete_the_demo_data():
+    """Objects seed_demo makes for one township only, made for the other so every cell has an object."""
+    from django.core.files.base import ContentFile
+
+    from assessments.models import LedgerEntry
+    from cadre_mgmt.accounts.models import User
+    from cadre_mgmt.cadres.models import Cadre, Township
+    from ranks.models import Roster, RosterExport
+    from supervision.models import Investigation, VetoEvent, WarningEducationSession
+
+    supervisor = User.objects.get(username="supervisor")
+    roster = Roster.objects.order_by("-month").first()
+    for township in Township.objects.all():
+        cadre = Cadre.objects.filter(township=township).order_by("pk").first()
+        day = datetime.date(2026, 3, 10)
+        if not WarningEducationSession.objects.filter(township=township).exists():
+            WarningEducationSession.objects.create(township=township, held_on=day, title="警示教育", recorded_by=supervisor)
+        if not Investigation.objects.filter(cadre__township=township).exists():
+            Investigation.objects.create(cadre=cadre, opened_on=day, description="核查", recorded_by=supervisor)
+        if not VetoEvent.objects.filter(cadre__township=township).exists():
+            VetoEvent.objects.create(cadre=cadre, year=2026, occurred_on=day, reason="一票否决", recorded_by=supervisor)
+        officer = User.objects.filter(township=township).first()
+        RosterExport.objects.get_or_create(
+            roster=roster,
+            township=township,
+            requested_by=officer,
+            defaults={"status": RosterExport.Status.DONE, "file": ContentFile(b"PK", name="roster.xlsx")},
+        )
+        entry = LedgerEntry.objects.filter(township=township).order_by("pk").first()
+        if not entry.attachment:
+            entry.attachment.save("note.pdf", ContentFile(b"%PDF-1.4"), save=False)
+            LedgerEntry.objects.filter(pk=entry.pk).update(attachment=entry.attachment.name, attachment_name="note.pdf")
+
+
+# ---------------------------------------------------------------------------------------------- tests
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(url_names())
+    missing = sorted(names - set(MATRIX))
+    gone = sorted(set(MATRIX) - names)
+    assert not missing, f"URL names absent from the permission matrix: {missing}"
+    assert not gone, f"permission matrix rows whose URL no longer exists: {gone}"
+
+
+def _status(response):
+    if response.status_code in (301, 302):
+        location = response.headers.get("Location", "")
+        return "login" if location.startswith(reverse("accounts:login")) else "redir"
+    return str(response.status_code)
+
+
+@pytest.mark.django_db
+def test_permission_matrix(settings):
+    from cadre_mgmt.accounts.models import User
+    from cadre_mgmt.audit.models import AuditRecord
+    from cadre_mgmt.cadres.models import Township
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    settings.DEBUG = False
+    complete_the_demo_data()
+    x = Township.objects.get(name="X镇")
+    y = Township.objects.get(name="Y镇")
+    users = {role: User.objects.get(username=role) for role in ROLES[1:]}
+
+    def client_for(role):
+        client = Client()
+        client.raise_request_exception = False
+        if role != "anonymous":
+            client.force_login(users[role])
+        return client
+
+    targets = build_targets()
+
+    def request(client, method, url):
+        """One request inside a savepoint that is rolled back: a write by an allowed role leaves no trace."""
+        cache.clear()  # rate limits (sign-in, API token) count per test run, not per cell
+        with transaction.atomic():
+            before = AuditRecord.objects.count()
+            response = getattr(client, method)(url)
+            written = AuditRecord.objects.count() != before
+            transaction.set_rollback(True)
+        return _status(response), written
+
+    mismatches = []
+
+    def check(name, role, method, expected, observed, written=False):
+        if observed not in expected.replace("~ok", "").split("~"):
+            mismatches.append((name, role, method, expected, observed))
+        if written:
+            mismatches.append((name, role, method, "nothing written", "audit record written"))
+
+    refused = {"login", "401", "403", "404", "405"}
+    for name in sorted(url_names()):
+        target = targets.get(name, lambda t: ({}, {"township": t.pk}))
+        urls = []
+        for township in (x, y):
+            kwargs, query = target(township)
+            url = "/api/nowhere/" if name.endswith("<unnamed>") else reverse(name, kwargs=kwargs)
+            if query:
+                url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+            urls.append(url)
+        row = MATRIX[name]
+        post_only = row.startswith("POST ")
+        cells = [c.strip() for c in row.removeprefix("POST ").split("|")]
+        post_cells = None
+        if post_only:
+            post_cells = cells
+            # A GET is a 405, or the refusal itself for a role refused before the method is looked at (the API).
+            cells = [
+                c if role == "anonymous" else "/".join(f"405~{w}" for w in c.split("/"))
+                for role, c in zip(ROLES, post_cells, strict=True)
+            ]
+        elif name in POST_OF_READ_PAGES:
+            post_cells = [c.strip() for c in POST_OF_READ_PAGES[name].removeprefix("POST ").split("|")]
+        for role, cell in zip(ROLES, cells, strict=True):
+            client = client_for(role)  # fresh per URL: a POST to logout must not sign out the next cells
+            expected = cell.split("/") * (1 if "/" in cell else 2)
+            for url, want in zip(urls, expected, strict=True):
+                got, written = request(client, "get", url)
+                check(name, role, f"GET {url}", want, got, written and want.split("~")[-1] in refused | {"ok"})
+                if want in refused - {"405"} and not post_only:
+                    # A role refused a page is refused its POST too, and nothing is written.
+                    got, written = request(client_for(role), "post", url)
+                    check(name, role, f"POST {url}", "refused", "refused" if got in refused else got, written)
+        if post_cells:
+            for role, cell in zip(ROLES, post_cells, strict=True):
+                expected = cell.split("/") * (1 if "/" in cell else 2)
+                for url, want in zip(urls, expected, strict=True):
+                    if want == "ok":
+                        continue  # an allowed write: proved by the feature's own tests
+                    got, written = request(client_for(role), "post", url)
+                    check(name, role, f"POST {url}", want, got, written)
+
+    report = "\n".join(
+        f"{name:<42} {role:<16} {method:<60} expected {expected:<16} got {observed}"
+        for name, role, method, expected, observed in mismatches
+    )
+    assert not mismatches, f"{len(mismatches)} cells of the permission matrix differ:\n{report}"
