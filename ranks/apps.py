@@ -17,6 +17,7 @@ class RanksConfig(AppConfig):
         from .serializers import register_cadre_hooks
 
         register_cadre_hooks()  # the API's cadre level, allowance and ?level= filter
+        registry.register_nav(registry.NavItem(0, _("Dashboard"), "ranks:dashboard", lambda user: True))
         group = _("Ranks and allowances")
         registry.register_nav(registry.NavItem(40, _("Allowance rosters"), "ranks:roster", lambda user: True, group=group))
         registry.register_nav(

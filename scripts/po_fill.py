@@ -41,11 +41,7 @@ def main():
     po.save(str(catalog))
     po.save_as_mofile(str(catalog.with_suffix(".mo")))
     # A fuzzy entry is makemessages' guess from a similar msgid: not compiled, so not translated.
-    missing = [
-        e.msgid
-        for e in po
-        if not e.obsolete and ("fuzzy" in e.flags or not (e.msgstr or any(e.msgstr_plural.values())))
-    ]
+    missing = [e.msgid for e in po if not e.obsolete and ("fuzzy" in e.flags or not (e.msgstr or any(e.msgstr_plural.values())))]
     print(f"{catalog.relative_to(ROOT)}: {len(po) - len(missing)} translated, {len(missing)} untranslated")
     for msgid in missing:
         print("  untranslated:", msgid)
