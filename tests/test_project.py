@@ -158,3 +158,14 @@ def test_forced_password_change_does_not_redirect_api_calls(client, django_user_
     assert response.status_code == 403
     assert response["Content-Type"].startswith("application/json")
     assert client.get("/cadres/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_audit_record_survives_nul_characters_from_user_input():
+    from cadre_mgmt.audit.models import AuditRecord
+    from cadre_mgmt.audit.services import audit_record
+
+    record = audit_record(actor=None, action="login_failed", summary="用户\x00名", changes={"a\x00": "b\x00"})
+    record.refresh_from_db()
+    assert "\x00" not in record.summary
+    assert AuditRecord.objects.filter(pk=record.pk).exists()

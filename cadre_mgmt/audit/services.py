@@ -13,7 +13,14 @@ from .middleware import current_ip
 from .models import AuditRecord
 
 
+def _text(value):
+    # Whatever a user typed ends up here (a failed sign-in's username, a name): PostgreSQL refuses NUL.
+    return str(value).replace("\x00", "\ufffd")
+
+
 def _plain(value):
+    if isinstance(value, str):
+        return _text(value)
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, datetime.datetime | datetime.date):
@@ -21,7 +28,7 @@ def _plain(value):
     if isinstance(value, Model):
         return str(value.pk)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {_text(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
     return value
@@ -44,19 +51,19 @@ def audit_record(*, actor, action, obj=None, summary="", changes=None, object_ty
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
-        object_repr = str(obj)[:200]
+        object_repr = _text(obj)[:200]
     else:
         object_repr = ""
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
     return AuditRecord.objects.create(
         actor=actor_obj,
-        actor_name=(actor.get_username() if actor_obj else "system")[:150],
+        actor_name=_text(actor.get_username() if actor_obj else "system")[:150],
         ip_address=ip_address or current_ip(),
         action=action,
-        object_type=object_type,
-        object_id=str(object_id),
+        object_type=_text(object_type),
+        object_id=_text(object_id),
         object_repr=object_repr,
-        summary=summary[:300],
+        summary=_text(summary)[:300],
         changes=_plain(changes or {}),
     )
 
