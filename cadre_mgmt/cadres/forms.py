@@ -33,7 +33,8 @@ class CadreFilterForm(forms.Form):
             # One option per village of the county grows with the county (2,000 villages: 70 kB of options,
             # ~100 ms to render, measured by `make bench`): county users choose the township, then its villages.
             township = self.data.get("township") if self.is_bound else None
-            villages = villages.filter(township_id=township) if str(township or "").isdigit() else villages.none()
+            valid_id = str(township or "").isdigit() and int(township) < 2**63  # a bigint, never an overflow
+            villages = villages.filter(township_id=township) if valid_id else villages.none()
         self.fields["village"].queryset = villages
         if not user.sees_all_townships:
             del self.fields["township"]
