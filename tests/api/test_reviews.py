@@ -65,8 +65,16 @@ def test_county_admin_starts_a_review_and_gets_its_id_and_state_at_once(token_cl
     assert AuditRecord.objects.filter(actor=county_admin, summary="2025 年度晋升评审已启动").exists()
 
 
+@pytest.fixture
+def eager_tasks(monkeypatch):
+    """Run the enqueued batches in-process, as a worker would, also when CI sets a broker."""
+    from cadre_mgmt.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 def test_the_started_run_goes_through_its_batches_after_commit(
-    token_client_for, county_admin, county_approver, cadre_x, cadre_y, django_capture_on_commit_callbacks
+    token_client_for, county_admin, county_approver, cadre_x, cadre_y, django_capture_on_commit_callbacks, eager_tasks
 ):
     _promotable(cadre_x, 12, county_approver)
     with django_capture_on_commit_callbacks(execute=True):  # locally the batches run eagerly
