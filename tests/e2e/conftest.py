@@ -38,6 +38,11 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # Playwright waits this long for an element or a navigation before failing the step.
 TIMEOUT_MS = 15_000
+if E2E_ENABLED:
+    from playwright.sync_api import expect
+
+    # Assertions wait as long as actions do: on a loaded 2-core CI machine an htmx swap can take seconds.
+    expect.set_options(timeout=TIMEOUT_MS)
 
 _report_key = pytest.StashKey[dict]()
 _saved_artifacts: list[Path] = []
