@@ -9,7 +9,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from cadre_mgmt.accounts.scoping import get_object_for_user, require, scope_for_user, township_allowed_for_user
 from cadre_mgmt.cadres.models import Cadre, Village
 from cadre_mgmt.cadres.selectors import townships_for_user
+from cadre_mgmt.web import xlsx_response
 
 from . import importing, rules, selectors, services
 from .attachments import content_type_for
@@ -36,7 +37,6 @@ from .forms import (
 )
 from .models import AnnualReview, LedgerEntry, TownshipYear
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_VILLAGE = "assessments_ledger_village"
 
 
@@ -96,12 +96,6 @@ def _posted(request, *, files=False):
 
 def _is_htmx(request):
     return request.headers.get("HX-Request") == "true"
-
-
-def _xlsx(content, filename):
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _township_picker(request, township):
@@ -427,7 +421,7 @@ def quarter_template(request, year, quarter):
         township_quarter=tq,
         village=_village_for(request, township) if request.GET.get("village") else None,
     )
-    return _xlsx(content, f"quarter-{year}Q{quarter}.xlsx")
+    return xlsx_response(content, f"quarter-{year}Q{quarter}.xlsx")
 
 
 # ---------------------------------------------------------------- years

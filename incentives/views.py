@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadre_mgmt.accounts.scoping import get_object_for_user, township_allowed_for_user
+from cadre_mgmt.accounts.scoping import get_object_for_user, require, township_allowed_for_user
+from cadre_mgmt.web import paginate, submit_form
 
 from . import rules, services
 from .forms import (
@@ -40,36 +40,12 @@ from .selectors import (
 PAGE_SIZE = 50
 
 
-def _require(condition):
-    if not condition:
-        raise PermissionDenied
-
-
 def _reader(request):
-    _require(can_read_incentives(request.user))
+    require(can_read_incentives(request.user))
 
 
 def _recorder(request):
-    _require(can_record_incentives(request.user))
-
-
-def _page(request, qs):
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
-
-def _submit(request, form, call, success, *, template, context, redirect_to):
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = call(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, success)
-            return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
-    return render(request, template, {"form": form, **context})
+    require(can_record_incentives(request.user))
 
 
 def _list_context(request, active_tab, **extra):
@@ -82,7 +58,7 @@ def _list_context(request, active_tab, **extra):
 @login_required
 def commendation_list(request):
     _reader(request)
-    page, query = _page(request, commendations_for_user(user=request.user))
+    page, query = paginate(request, commendations_for_user(user=request.user))
     return render(
         request,
         "incentives/commendation_list.html",
@@ -94,7 +70,7 @@ def commendation_list(request):
 def commendation_create(request):
     _recorder(request)
     form = CommendationForm(request.POST or None, user=request.user)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.commendation_record(user=request.user, **data),
@@ -114,7 +90,7 @@ def training_list(request):
     form = YearForm(request.GET or None)
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
     records = trainings_for_user(user=request.user).filter(trained_on__year=year)
-    page, query = _page(request, records)
+    page, query = paginate(request, records)
     return render(
         request,
         "incentives/training_list.html",
@@ -134,7 +110,7 @@ def training_list(request):
 def training_create(request):
     _recorder(request)
     form = TrainingForm(request.POST or None, user=request.user, initial={"trained_on": timezone.localdate()})
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.training_record(user=request.user, **data),
@@ -151,7 +127,7 @@ def training_create(request):
 @login_required
 def insurance_list(request):
     _reader(request)
-    page, query = _page(request, insurances_for_user(user=request.user))
+    page, query = paginate(request, insurances_for_user(user=request.user))
     return render(request, "incentives/insurance_list.html", _list_context(request, "insurance", page=page, query=query))
 
 
@@ -159,7 +135,7 @@ def insurance_list(request):
 def insurance_create(request):
     _recorder(request)
     form = InsuranceForm(request.POST or None, user=request.user, initial={"start_month": timezone.localdate().replace(day=1)})
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.insurance_save(user=request.user, **data),
@@ -176,7 +152,7 @@ def insurance_create(request):
 @login_required
 def recommendation_list(request):
     _reader(request)
-    page, query = _page(request, recommendations_for_user(user=request.user))
+    page, query = paginate(request, recommendations_for_user(user=request.user))
     for recommendation in page:
         recommendation.can_decide = recommendation.status == "recommended" and township_allowed_for_user(
             request.user, recommendation.cadre.township_id
@@ -192,7 +168,7 @@ def recommendation_list(request):
 def recommendation_create(request):
     _recorder(request)
     form = RecommendationForm(request.POST or None, user=request.user, initial={"recommended_on": timezone.localdate()})
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.recommendation_record(user=request.user, **data),
@@ -229,7 +205,7 @@ def recommendation_outcome(request, pk):
 @login_required
 def aid_list(request):
     _reader(request)
-    page, query = _page(request, aids_for_user(user=request.user))
+    page, query = paginate(request, aids_for_user(user=request.user))
     return render(request, "incentives/aid_list.html", _list_context(request, "aid", page=page, query=query))
 
 
@@ -237,7 +213,7 @@ def aid_list(request):
 def aid_create(request):
     _recorder(request)
     form = AidForm(request.POST or None, user=request.user)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.aid_apply(user=request.user, **data),

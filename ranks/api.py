@@ -15,7 +15,6 @@
 import re
 
 import django_filters
-from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,12 +30,12 @@ from cadre_mgmt.accounts.scoping import scope_for_user
 from cadre_mgmt.api.filters import MAX_ID, IdFilter
 from cadre_mgmt.api.viewsets import Router, ScopedViewSet
 from cadre_mgmt.cadres.selectors import townships_for_user
+from cadre_mgmt.web import XLSX, xlsx_response
 
 from . import rules, selectors, services
 from .models import RankChange, Roster
 from .serializers import RankChangeSerializer, RosterPageSerializer, RosterSerializer
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Every string the pattern admits is a month the service accepts (2000-01 to 2100-12), so the schema is exact.
 MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
 MONTH_PARAMETER = OpenApiParameter(
@@ -179,9 +178,7 @@ class RosterExportView(APIView):
     def get(self, request, month):
         roster = _roster_or_404(month)
         content = services.roster_export_now(roster=roster, user=request.user)
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''roster-{roster.month:%Y-%m}.xlsx"
-        return response
+        return xlsx_response(content, f"roster-{roster.month:%Y-%m}.xlsx")
 
 
 router = Router()

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import get_object_for_user, require
 from cadre_mgmt.cadres.selectors import cadres_for_user, townships_for_user
+from cadre_mgmt.web import xlsx_response
 
 from . import rules, selectors, services
 from .forms import GradingForm, GradingRuleForm, LadderFormSet, MonthForm, RejectForm, ScheduleForm
 from .models import InitialGrading, LadderStep, Roster, RosterExport
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINES_PER_PAGE = 100
 
 
@@ -138,9 +138,7 @@ def roster_export(request, pk):
         messages.info(request, _("The export is being prepared; the download link appears on this page when it is ready."))
         return redirect(_roster_url(the_roster.month))
     content = services.roster_export_now(roster=the_roster, user=request.user)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''roster-{the_roster.month:%Y-%m}.xlsx"
-    return response
+    return xlsx_response(content, f"roster-{the_roster.month:%Y-%m}.xlsx")
 
 
 def _get_export_for_user(user, pk):

@@ -3,16 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadre_mgmt.accounts.scoping import get_object_for_user, township_allowed_for_user
+from cadre_mgmt.accounts.scoping import get_object_for_user, require, township_allowed_for_user
 from cadre_mgmt.cadres.selectors import villages_for_user
+from cadre_mgmt.web import paginate, submit_form, xlsx_response
 
 from . import exporting, rules, services
 from .forms import (
@@ -55,37 +54,11 @@ def _url(name, *args):
     return reverse(name, args=args)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
 
-def _require(condition):
-    if not condition:
-        raise PermissionDenied
-
-
 def _reader(request):
-    _require(can_read_supervision(request.user))
-
-
-def _page(request, qs):
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
-
-
-def _submit(request, form, call, success, *, template, context, redirect_to):
-    """POST: validate, call the one service, redirect; a refused write shows its message on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = call(form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, success)
-            return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
-    return render(request, template, {"form": form, **context})
+    require(can_read_supervision(request.user))
 
 
 # --- Petitions -----------------------------------------------------------------------------------
@@ -101,7 +74,7 @@ def _petition_filters(request):
 def petition_list(request):
     _reader(request)
     form, qs = _petition_filters(request)
-    page, query = _page(request, qs)
+    page, query = paginate(request, qs)
     return render(
         request,
         "supervision/petition_list.html",
@@ -120,9 +93,8 @@ def petition_list(request):
 def petition_export(request):
     _reader(request)
     _form, qs = _petition_filters(request)
-    response = HttpResponse(exporting.export_petitions(user=request.user, queryset=qs), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''petitions-{timezone.localdate():%Y%m%d}.xlsx"
-    return response
+    content = exporting.export_petitions(user=request.user, queryset=qs)
+    return xlsx_response(content, f"petitions-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -153,9 +125,9 @@ def petition_detail(request, pk):
 
 @login_required
 def petition_create(request):
-    _require(request.user.is_supervisor)
+    require(request.user.is_supervisor)
     form = PetitionForm(request.POST or None, user=request.user)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.petition_create(user=request.user, **data),
@@ -169,7 +141,7 @@ def petition_create(request):
 @login_required
 @require_POST
 def petition_step(request, pk):
-    _require(request.user.is_supervisor)
+    require(request.user.is_supervisor)
     petition = get_object_for_user(petitions_for_user(user=request.user), request.user, pk=pk)
     form = PetitionStepForm(request.POST)
     if form.is_valid():
@@ -190,7 +162,7 @@ def petition_step(request, pk):
 @login_required
 def inspection_list(request):
     _reader(request)
-    page, query = _page(request, inspections_for_user(user=request.user))
+    page, query = paginate(request, inspections_for_user(user=request.user))
     return render(
         request,
         "supervision/inspection_list.html",
@@ -200,9 +172,9 @@ def inspection_list(request):
 
 @login_required
 def inspection_create(request):
-    _require(request.user.is_supervisor)
+    require(request.user.is_supervisor)
     form = InspectionForm(request.POST or None, user=request.user)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.inspection_create(user=request.user, **data),
@@ -239,10 +211,10 @@ def inspection_detail(request, pk):
 
 @login_required
 def rectification_item_create(request, pk):
-    _require(request.user.is_supervisor)
+    require(request.user.is_supervisor)
     inspection = _inspection_for(request.user, pk)
     form = RectificationItemForm(request.POST or None, inspection=inspection)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.rectification_item_add(user=request.user, inspection=inspection, **data),
@@ -304,9 +276,9 @@ def disclosure_list(request):
 
 @login_required
 def disclosure_create(request):
-    _require(request.user.is_township_staff or request.user.is_county_admin)
+    require(request.user.is_township_staff or request.user.is_county_admin)
     form = DisclosureForm(request.POST or None, user=request.user, initial={"published_on": timezone.localdate()})
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.disclosure_record(user=request.user, **data),
@@ -323,7 +295,7 @@ def disclosure_create(request):
 @login_required
 def session_list(request):
     _reader(request)
-    page, query = _page(request, sessions_for_user(user=request.user))
+    page, query = paginate(request, sessions_for_user(user=request.user))
     return render(
         request,
         "supervision/session_list.html",
@@ -343,9 +315,9 @@ def session_detail(request, pk):
 
 @login_required
 def session_create(request):
-    _require(request.user.is_supervisor)
+    require(request.user.is_supervisor)
     form = WarningSessionForm(request.POST or None, user=request.user)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.warning_session_create(user=request.user, **data),
@@ -362,7 +334,7 @@ def session_create(request):
 @login_required
 def sanction_list(request):
     _reader(request)
-    page, query = _page(request, sanctions_for_user(user=request.user))
+    page, query = paginate(request, sanctions_for_user(user=request.user))
     today = timezone.localdate()
     for sanction in page:
         sanction.active_now = rules.sanction_active_on(
@@ -377,9 +349,9 @@ def sanction_list(request):
 
 @login_required
 def sanction_create(request):
-    _require(request.user.is_supervisor)
+    require(request.user.is_supervisor)
     form = SanctionForm(request.POST or None, user=request.user)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.sanction_record(user=request.user, **data),
@@ -392,8 +364,8 @@ def sanction_create(request):
 
 @login_required
 def investigation_list(request):
-    _require(can_read_investigations(request.user))
-    page, query = _page(request, investigations_for_user(user=request.user))
+    require(can_read_investigations(request.user))
+    page, query = paginate(request, investigations_for_user(user=request.user))
     return render(
         request,
         "supervision/investigation_list.html",
@@ -403,9 +375,9 @@ def investigation_list(request):
 
 @login_required
 def investigation_create(request):
-    _require(request.user.is_supervisor)
+    require(request.user.is_supervisor)
     form = InvestigationForm(request.POST or None, user=request.user)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.investigation_open(user=request.user, **data),
@@ -418,10 +390,10 @@ def investigation_create(request):
 
 @login_required
 def investigation_close(request, pk):
-    _require(request.user.is_supervisor)
+    require(request.user.is_supervisor)
     investigation = get_object_or_404(investigations_for_user(user=request.user), pk=pk)
     form = InvestigationCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.investigation_close(user=request.user, investigation=investigation, **data),
@@ -435,7 +407,7 @@ def investigation_close(request, pk):
 @login_required
 def veto_list(request):
     _reader(request)
-    page, query = _page(request, vetoes_for_user(user=request.user))
+    page, query = paginate(request, vetoes_for_user(user=request.user))
     return render(
         request,
         "supervision/veto_list.html",
@@ -445,9 +417,9 @@ def veto_list(request):
 
 @login_required
 def veto_create(request):
-    _require(request.user.is_supervisor)
+    require(request.user.is_supervisor)
     form = VetoForm(request.POST or None, user=request.user)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.veto_record(user=request.user, **data),
@@ -460,10 +432,10 @@ def veto_create(request):
 
 @login_required
 def veto_revoke(request, pk):
-    _require(request.user.is_supervisor)
+    require(request.user.is_supervisor)
     veto = get_object_for_user(vetoes_for_user(user=request.user), request.user, township_field="cadre__township", pk=pk)
     form = RevokeForm(request.POST or None)
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.veto_revoke(user=request.user, veto=veto, reason=data["reason"]),
@@ -480,7 +452,7 @@ def veto_revoke(request, pk):
 @login_required
 def dismissal_list(request):
     _reader(request)
-    page, query = _page(request, dismissals_for_user(user=request.user))
+    page, query = paginate(request, dismissals_for_user(user=request.user))
     return render(
         request,
         "supervision/dismissal_list.html",
@@ -495,9 +467,9 @@ def dismissal_list(request):
 
 @login_required
 def dismissal_create(request):
-    _require(request.user.is_township_staff or request.user.is_county_admin)
+    require(request.user.is_township_staff or request.user.is_county_admin)
     form = DismissalForm(request.POST or None, user=request.user, initial={"dismissed_on": timezone.localdate()})
-    return _submit(
+    return submit_form(
         request,
         form,
         lambda data: services.dismissal_record(user=request.user, **data),

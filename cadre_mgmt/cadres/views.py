@@ -2,20 +2,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadre_mgmt import registry
 from cadre_mgmt.accounts.scoping import get_object_for_user, township_allowed_for_user
+from cadre_mgmt.web import xlsx_response
 
 from . import exporting, importing, services
 from .forms import CadreFilterForm, CadreForm, CadreImportForm, CadreLeaveForm
 from .models import Cadre
 from .selectors import cadre_search, cadres_for_user
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def get_cadre_for_user(user, pk):
@@ -28,12 +26,6 @@ def get_cadre_for_editing(user, pk):
     if not (user.can_edit_cadres and township_allowed_for_user(user, cadre.township_id)):
         raise PermissionDenied
     return cadre
-
-
-def xlsx_response(content, filename):
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _filtered(request):
