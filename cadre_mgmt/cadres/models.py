@@ -13,6 +13,11 @@ class Township(models.Model):
         verbose_name = _("township")
         verbose_name_plural = _("townships")
         ordering = ["sort_order", "name"]
+        indexes = [
+            # Cadre list: townships read in this order let PostgreSQL walk the county township by
+            # township and sort only the first township's cadres for a page (incremental sort).
+            models.Index(fields=["sort_order", "name"], name="township_order_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -112,7 +117,9 @@ class Cadre(models.Model):
     class Meta:
         verbose_name = _("cadre")
         verbose_name_plural = _("cadres")
-        ordering = ["township__sort_order", "village__sort_order", "village__name", "name", "id"]
+        # Township → village → name. The township's name breaks sort-order ties (as Township.Meta
+        # does), so townships never interleave and the list is served by township_order_idx.
+        ordering = ["township__sort_order", "township__name", "village__sort_order", "village__name", "name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["id_number_hash"], name="cadre_unique_id_number"),
             models.CheckConstraint(

@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -7,7 +8,7 @@ from openpyxl import load_workbook
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.cadres.models import Cadre, Post
 
-from ..factories import CadreFactory, make_id_number
+from ..factories import CadreFactory, TownshipFactory, VillageFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,41 @@ def test_export_contains_only_own_township(client_for, officer_x, cadre_x, cadre
 def test_county_users_see_every_township(client_for, county_approver, cadre_x, cadre_y):
     response = client_for(county_approver).get(reverse("cadres:list"))
     assert cadre_x.name in response.text and cadre_y.name in response.text
+
+
+def _listed(response):
+    return [(c.township.name, c.village.name, c.name) for c in response.context["page"].object_list]
+
+
+def test_cadre_list_goes_township_by_township_then_village_then_name(client_for, county_approver, officer_x, township_x):
+    # Two townships share a sort order: the name decides between them and their villages never interleave.
+    north, south = TownshipFactory(name="A镇", sort_order=1), TownshipFactory(name="B镇", sort_order=1)
+    first = TownshipFactory(name="Z镇", sort_order=0)
+    villages = {
+        "A1村": VillageFactory(township=north, name="A1村", sort_order=1),
+        "A3村": VillageFactory(township=north, name="A3村", sort_order=3),
+        "B2村": VillageFactory(township=south, name="B2村", sort_order=2),
+        "Z9村": VillageFactory(township=first, name="Z9村", sort_order=9),
+        "X1村": VillageFactory(township=township_x, name="X1村", sort_order=1),
+    }
+    for village, name in [("A3村", "Wu"), ("B2村", "Bai"), ("A1村", "Zhao"), ("A1村", "An"), ("Z9村", "Qian"), ("X1村", "Li")]:
+        CadreFactory(village=villages[village], name=name)
+    CadreFactory(village=villages["A1村"], name="Gone", status=Cadre.Status.LEFT, left_on=datetime.date(2024, 1, 1))
+
+    listed = _listed(client_for(county_approver).get(reverse("cadres:list")))
+    assert listed == [
+        ("X镇", "X1村", "Li"),  # township_x keeps the default sort order 0; "X镇" < "Z镇"
+        ("Z镇", "Z9村", "Qian"),
+        ("A镇", "A1村", "An"),
+        ("A镇", "A1村", "Zhao"),
+        ("A镇", "A3村", "Wu"),
+        ("B镇", "B2村", "Bai"),
+    ]
+    response = client_for(county_approver).get(reverse("cadres:list"), {"township": north.pk, "status": "in_post"})
+    assert _listed(response) == [("A镇", "A1村", "An"), ("A镇", "A1村", "Zhao"), ("A镇", "A3村", "Wu")]
+    # Township staff get the same order, within their township only, whatever township they ask for.
+    response = client_for(officer_x).get(reverse("cadres:list"), {"township": north.pk, "status": "in_post"})
+    assert _listed(response) == [("X镇", "X1村", "Li")]
 
 
 def test_id_number_masked_for_users_without_the_right(client_for, county_approver, finance, officer_x, cadre_x):
