@@ -154,7 +154,8 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user's township with the user (every page header shows it).
+    "cadre_mgmt.accounts.backends.ModelBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -172,10 +173,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Idle session timeout: the session expires SESSION_IDLE_MINUTES after the last request.
+# Idle session timeout: the session expires SESSION_IDLE_MINUTES after the last request. Saving it on
+# every request pushes the deadline forward; the engine writes that at most once a minute, so the
+# timeout is exact to SESSION_IDLE_REFRESH_SECONDS (cadre_mgmt/accounts/sessions.py).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "cadre_mgmt.accounts.sessions"
+SESSION_IDLE_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

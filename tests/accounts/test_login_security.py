@@ -9,12 +9,16 @@ from pathlib import Path
 import pytest
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cadre_mgmt.accounts.models import User
+from cadre_mgmt.accounts.sessions import SessionStore
 from cadre_mgmt.audit.models import AuditRecord
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
@@ -122,6 +126,55 @@ def test_each_request_pushes_the_idle_deadline_forward(client, officer_x, settin
     session.save()
     assert client.get(reverse("cadres:list")).status_code == 200
     assert _session_of(client).expire_date >= soon + datetime.timedelta(minutes=settings.SESSION_IDLE_MINUTES - 2)
+
+
+def _writes(queries):
+    """Every statement but reads: the session UPDATE and any transaction or savepoint around it."""
+    return [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith(("SELECT", "DECLARE"))]
+
+
+def test_a_request_within_a_minute_of_the_last_push_writes_nothing(client, officer_x, settings):
+    client.post(LOGIN, {"username": "township_x", "password": PASSWORD})
+    deadline = _session_of(client).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("cadres:list")).status_code == 200
+    assert _writes(queries.captured_queries) == []
+    assert _session_of(client).expire_date == deadline
+
+
+def test_the_deadline_moves_once_the_last_push_is_a_minute_old(client, officer_x, settings):
+    client.post(LOGIN, {"username": "township_x", "password": PASSWORD})
+    session = _session_of(client)
+    age = datetime.timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+    stale = timezone.now() + age - datetime.timedelta(seconds=settings.SESSION_IDLE_REFRESH_SECONDS + 5)
+    session.expire_date = stale
+    session.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("cadres:list")).status_code == 200
+    assert len(_writes(queries.captured_queries)) == 1  # one UPDATE, no transaction around it
+    assert _session_of(client).expire_date >= stale + datetime.timedelta(seconds=settings.SESSION_IDLE_REFRESH_SECONDS)
+
+
+def test_a_changed_session_is_written_at_once(officer_x):
+    store = SessionStore()
+    store["seen"] = 1
+    store.create()
+    loaded = SessionStore(store.session_key)
+    assert loaded["seen"] == 1
+    loaded["seen"] = 2
+    loaded.save()
+    assert SessionStore(store.session_key)["seen"] == 2
+
+
+def test_saving_a_session_deleted_meanwhile_is_an_update_error(officer_x):
+    store = SessionStore()
+    store["seen"] = 1
+    store.create()
+    loaded = SessionStore(store.session_key)
+    loaded["seen"] = 2
+    Session.objects.filter(session_key=store.session_key).delete()
+    with pytest.raises(UpdateError):
+        loaded.save()
 
 
 def test_idle_limit_is_thirty_minutes_by_default_and_configurable():
@@ -274,3 +327,14 @@ def test_other_staff_roles_cannot_manage_accounts(role):
     client.force_login(user)
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
     assert client.get(reverse("admin:accounts_user_add")).status_code == 403
+
+
+def test_the_signed_in_user_comes_with_their_township(officer_x, django_assert_num_queries):
+    from cadre_mgmt.accounts.backends import ModelBackend
+
+    with django_assert_num_queries(1):
+        user = ModelBackend().get_user(officer_x.pk)
+        assert user.township.name == officer_x.township.name
+    officer_x.is_active = False
+    officer_x.save()
+    assert ModelBackend().get_user(officer_x.pk) is None
