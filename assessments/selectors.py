@@ -397,6 +397,23 @@ def annual_results(*, cadre_ids, years) -> dict[int, dict[int, AnnualResult]]:
     return dict(result)
 
 
+def confirmed_results(*, cadre_ids, years) -> dict[int, dict[int, AnnualResult]]:
+    """cadre id → {year: AnnualResult} of the county-confirmed years only: what the promotion review
+    reads (a provisional figure never decides a promotion). The same results as ``annual_results`` keeps
+    with ``final`` True, in one query of plain values (model instances would cost most of a
+    100,000-cadre review's reading time)."""
+    cadre_ids, years = list(cadre_ids), sorted(set(years))
+    if not cadre_ids or not years:
+        return {}
+    rows = AnnualReview.objects.filter(
+        cadre_id__in=cadre_ids, year__in=years, township_year__status=TownshipYear.Status.CONFIRMED
+    ).values_list("cadre_id", "year", "score", "grade", "mass_score")
+    result = defaultdict(dict)
+    for cadre_id, year, score, grade, mass_score in rows:
+        result[cadre_id][year] = AnnualResult(year=year, score=score, grade=grade or None, mass_score=mass_score, final=True)
+    return dict(result)
+
+
 def attendance_facts(*, cadre_ids, year) -> dict[int, AttendanceFacts]:
     """cadre id → leave days and absence without leave in ``year``, from the ledger. One query; every
     requested cadre is in the result (no entries → 0 days, not absent)."""

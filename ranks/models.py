@@ -516,8 +516,11 @@ class Proposal(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("assessment year"))
     cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="proposals")
-    # Kept beside the cadre so the township-scoped lists are one indexed filter.
-    township = models.ForeignKey("cadres.Township", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
+    # Kept beside the cadre so the township-scoped lists are one indexed filter (proposal_township_idx
+    # leads with it, so the foreign key needs no index of its own).
+    township = models.ForeignKey(
+        "cadres.Township", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
     from_level = models.PositiveSmallIntegerField(_("from level"), validators=level_validators)
     to_level = models.PositiveSmallIntegerField(_("to level"), validators=level_validators)
@@ -530,6 +533,7 @@ class Proposal(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     township_remarks = models.CharField(_("township remarks"), max_length=300, blank=True)
     supporting_notes = models.TextField(_("supporting notes"), max_length=2000, blank=True)
+    # The two people columns are empty on most rows: partial indexes (Meta) instead of full ones.
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -537,10 +541,17 @@ class Proposal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_comment = models.CharField(_("decision comment"), max_length=300, blank=True)
@@ -580,6 +591,11 @@ class Proposal(models.Model):
             models.Index(fields=["year", "status", "township", "outcome"], name="proposal_page_idx"),
             # Proposals page for one township; the run page's counts per township.
             models.Index(fields=["township", "year", "status"], name="proposal_township_idx"),
+            # A person's submissions and decisions (and the check before deleting an account).
+            models.Index(
+                fields=["submitted_by"], condition=models.Q(submitted_by__isnull=False), name="proposal_submitted_by_idx"
+            ),
+            models.Index(fields=["decided_by"], condition=models.Q(decided_by__isnull=False), name="proposal_decided_by_idx"),
         ]
 
     def __str__(self):

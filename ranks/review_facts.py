@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 from django.utils import timezone
 
-from assessments.selectors import annual_results, attendance_facts
+from assessments.selectors import attendance_facts, confirmed_results
 from cadre_mgmt.cadres.models import Cadre
 from incentives.selectors import commendation_points_table, commendations_for
 from supervision.selectors import review_facts
@@ -149,7 +149,7 @@ def cadre_facts(*, cadre_rows, context: ReviewContext) -> list[review_rules.Cadr
         return []
     year, on = context.year, context.review_date
     states = rank_states_on(cadre_ids=ids, day=context.level_day)
-    results = annual_results(cadre_ids=ids, years=_years_needed(context, states))
+    results = confirmed_results(cadre_ids=ids, years=_years_needed(context, states))
     attendance = attendance_facts(cadre_ids=ids, year=year)
     supervision = review_facts(cadre_ids=ids, year=year, on=on)
     honours = commendations_for(cadre_ids=ids, up_to=on)
@@ -158,7 +158,7 @@ def cadre_facts(*, cadre_rows, context: ReviewContext) -> list[review_rules.Cadr
     facts = []
     for cadre_id, appointed_on in cadre_rows:
         state = states[cadre_id]
-        final = {y: r for y, r in results.get(cadre_id, {}).items() if r.final}
+        final = results.get(cadre_id, {})
         this_year = final.get(year)
         sup = supervision[cadre_id]
         present = attendance[cadre_id]
@@ -258,8 +258,16 @@ def explanation_json(evaluation: review_rules.Evaluation) -> dict:
     }
 
 
-def explanation_digest(explanation: dict) -> str:
-    """A short fingerprint of the explanation: equal explanations, equal digests (``explanation_json``
-    always builds the keys in the same order, so no sorting is needed)."""
-    text = json.dumps(explanation, ensure_ascii=False, separators=(",", ":"))
+def explanation_text(explanation: dict) -> str:
+    """The explanation as the JSON text stored (``explanation_json`` always builds the keys in the same
+    order, so no sorting is needed)."""
+    return json.dumps(explanation, ensure_ascii=False, separators=(",", ":"))
+
+
+def text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def explanation_digest(explanation: dict) -> str:
+    """A short fingerprint of the explanation: equal explanations, equal digests."""
+    return text_digest(explanation_text(explanation))

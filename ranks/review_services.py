@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, diff, snapshot
+from cadre_mgmt.bulkinsert import insert_rows
 from cadre_mgmt.cadres.models import Cadre
 
 from . import review_rules, rules, selectors, services
@@ -27,10 +28,11 @@ from .review_facts import (
     cadres_to_review,
     context_from_parameters,
     evaluate_cadres,
-    explanation_digest,
     explanation_json,
+    explanation_text,
     review_parameters,
     stored_rule_values,
+    text_digest,
 )
 
 logger = logging.getLogger(__name__)
@@ -325,6 +327,26 @@ PROPOSAL_UPDATE_FIELDS = [
 ]
 
 
+# A new proposal's columns, in the order _write_proposals builds its rows (the rest take their defaults:
+# empty remarks and notes, no submission, no decision).
+PROPOSAL_INSERT_COLUMNS = (
+    "review_id",
+    "year",
+    "cadre_id",
+    "township_id",
+    "outcome",
+    "from_level",
+    "to_level",
+    "points_used",
+    "dismissal_recommended",
+    "review_date",
+    "explanation",
+    "digest",
+    "status",
+    "evaluated_at",
+)
+
+
 def _write_proposals(review, township_id, evaluations):
     """Create or refresh the proposals of one batch. Decided proposals are never touched.
 
@@ -349,9 +371,41 @@ def _write_proposals(review, township_id, evaluations):
     unchanged = kept = 0
     for cadre_id, evaluation in evaluations.items():
         explanation = explanation_json(evaluation)
-        digest = explanation_digest(explanation)
+        text = explanation_text(explanation)
+        digest = text_digest(text)
         hold = evaluation.outcome == review_rules.HOLD
+        status = Proposal.Status.NO_ACTION if hold else Proposal.Status.PENDING
+        old = existing.get(cadre_id)
+        if old is None:
+            # Columns of PROPOSAL_INSERT_COLUMNS; a new proposal has no remarks, submission or decision yet.
+            created.append(
+                (
+                    review.pk,
+                    review.year,
+                    cadre_id,
+                    township_id,
+                    evaluation.outcome,
+                    evaluation.from_level,
+                    evaluation.to_level,
+                    evaluation.points_used,
+                    evaluation.dismissal_recommended,
+                    review.review_date,
+                    text,
+                    digest,
+                    status,
+                    now,
+                )
+            )
+            continue
+        pk, _cadre_id, old_status, outcome, to_level, old_digest, old_township, submitted_by_id, submitted_at = old
+        if old_status in Proposal.DECIDED:
+            kept += 1
+            continue
+        if old_digest == digest and old_township == township_id:
+            unchanged += 1
+            continue
         proposal = Proposal(
+            pk=pk,
             review=review,
             year=review.year,
             cadre_id=cadre_id,
@@ -364,27 +418,16 @@ def _write_proposals(review, township_id, evaluations):
             review_date=review.review_date,
             explanation=explanation,
             digest=digest,
-            status=Proposal.Status.NO_ACTION if hold else Proposal.Status.PENDING,
+            status=status,
             evaluated_at=now,
         )
-        old = existing.get(cadre_id)
-        if old is None:
-            created.append(proposal)
-            continue
-        pk, _cadre_id, status, outcome, to_level, old_digest, old_township, submitted_by_id, submitted_at = old
-        if status in Proposal.DECIDED:
-            kept += 1
-            continue
-        if old_digest == digest and old_township == township_id:
-            unchanged += 1
-            continue
-        proposal.pk = pk
         # A submitted proposal stays submitted if the verdict is the same; otherwise the township checks again.
-        if not hold and status == Proposal.Status.SUBMITTED and (outcome, to_level) == (evaluation.outcome, evaluation.to_level):
+        same_verdict = (outcome, to_level) == (evaluation.outcome, evaluation.to_level)
+        if not hold and old_status == Proposal.Status.SUBMITTED and same_verdict:
             proposal.status = Proposal.Status.SUBMITTED
             proposal.submitted_by_id, proposal.submitted_at = submitted_by_id, submitted_at
         updated.append(proposal)
-    Proposal.objects.bulk_create(created, batch_size=WRITE_BATCH)
+    insert_rows(Proposal, PROPOSAL_INSERT_COLUMNS, created)
     if updated:
         Proposal.objects.bulk_update(updated, PROPOSAL_UPDATE_FIELDS, batch_size=WRITE_BATCH)
     return {"created": len(created), "updated": len(updated), "unchanged": unchanged, "decided_kept": kept}

@@ -5,14 +5,12 @@ a mistaken rank change is reversed by ``rank_change_reverse`` (a new correction 
 change that reaches into a locked month becomes an adjustment line of the next roster.
 """
 
-import csv
-import io
 import json
 from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, diff, snapshot
+from cadre_mgmt.bulkinsert import insert_rows
 from cadre_mgmt.cadres.models import Cadre
 
 from . import rules, selectors
@@ -33,8 +32,6 @@ from .models import (
     RosterExport,
     RosterLine,
 )
-
-LINE_BATCH = 5000
 
 
 def _require_county_admin(user):
@@ -439,42 +436,12 @@ LINE_COLUMNS = (
     "months_detail",
     "remarks",
 )
-# Read as empty strings, never NULL, from the COPY stream.
-TEXT_COLUMNS = ("kind", "township_name", "village_name", "cadre_name", "id_number_masked", "posts_text", "months_detail")
-TEXT_COLUMNS += ("remarks",)
 
 
 def _insert_lines(rows):
-    """Insert roster lines given as plain tuples (columns LINE_COLUMNS; dates, Decimals, None).
-
-    Model instances and bulk_create cost most of the time of a 100,000-line roster, so the rows
-    go straight to the database: COPY on PostgreSQL, executemany in batches elsewhere.
-    """
-    table = connection.ops.quote_name(RosterLine._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in LINE_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            csv.writer(buffer).writerows(rows)  # None → empty unquoted field → NULL
-            buffer.seek(0)
-            not_null = ", ".join(connection.ops.quote_name(column) for column in TEXT_COLUMNS)
-            copy = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))"
-            cursor.cursor.copy_expert(copy, buffer)
-            return
-        placeholders = ", ".join(["%s"] * len(LINE_COLUMNS))
-        date_value = connection.ops.adapt_datefield_value
-        date_columns = [LINE_COLUMNS.index(name) for name in ("since_month", "covers_from", "covers_to")]
-        amount_column = LINE_COLUMNS.index("amount")
-        for start in range(0, len(rows), LINE_BATCH):
-            batch = []
-            for row in rows[start : start + LINE_BATCH]:
-                row = list(row)
-                for index in date_columns:
-                    row[index] = date_value(row[index])
-                row[amount_column] = str(row[amount_column])
-                batch.append(row)
-            # Table and column names come from the model's _meta; every value is a bound parameter.
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", batch)  # noqa: S608  # nosec B608
+    """Insert roster lines given as plain tuples (columns LINE_COLUMNS; dates, Decimals, None): model
+    instances and bulk_create would cost most of the time of a 100,000-line roster."""
+    insert_rows(RosterLine, LINE_COLUMNS, rows)
 
 
 def _line_sort_key(cadre_row, kind_order):

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from .config import RULES, LadderStepRule, RuleSettings
 from .facts import (
     BASICALLY_COMPETENT,
@@ -27,6 +25,7 @@ from .facts import (
 from .labels import commendation_level_label, grade_label, rule_label, severity_label
 from .points import PointsSummary, points_arithmetic
 from .text import listing, number
+from .text import tr as _
 
 KINDS = {code: kind for code, kind, _params in RULES}
 
@@ -42,7 +41,12 @@ class ConditionResult:
     enabled: bool = True
 
 
+_PLAIN = frozenset({int, str, bool, type(None)})
+
+
 def _json_safe(value):
+    if type(value) in _PLAIN:  # most parameters: no conversion (checked first, a hot path of every run)
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):

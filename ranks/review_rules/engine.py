@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from .conditions import (
     DEMOTION_TRIGGERS,
     DISQUALIFIERS,
@@ -26,7 +24,8 @@ from .config import BASIC, BONUS, DEMOTION, DISQUALIFIER, LadderStepRule, RuleSe
 from .facts import HIGHEST_LEVEL, LOWEST_LEVEL, CadreFacts
 from .labels import rule_label
 from .points import COUNTED, PointItem, PointsSummary, PointsYear, points_summary
-from .text import clauses, labelled, number
+from .text import clauses, labelled, memoized_texts, number
+from .text import tr as _
 
 PROMOTE = "promote"
 OUT_OF_TURN = "out_of_turn"
@@ -195,8 +194,9 @@ def evaluate_many(facts_list, settings: RuleSettings | None = None, ladder=None)
     settings = settings if settings is not None else RuleSettings()
     ladder = tuple(ladder if ladder is not None else default_ladder())
     results = {}
-    for facts in sorted(facts_list, key=lambda f: f.cadre_id):
-        if facts.cadre_id in results:
-            raise ValueError(f"cadre {facts.cadre_id} given twice")
-        results[facts.cadre_id] = evaluate(facts, settings, ladder)
+    with memoized_texts():
+        for facts in sorted(facts_list, key=lambda f: f.cadre_id):
+            if facts.cadre_id in results:
+                raise ValueError(f"cadre {facts.cadre_id} given twice")
+            results[facts.cadre_id] = evaluate(facts, settings, ladder)
     return results

@@ -3,8 +3,9 @@
 The msgids are marked here and translated when asked for (never at import time), one lookup per call.
 """
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from .text import tr as _
 
 GRADE_LABELS = {
     "excellent": gettext_noop("Excellent"),

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from .config import RuleSettings
 from .facts import EXCELLENT, CadreFacts, CommendationFact
 from .labels import commendation_level_label
 from .text import clauses, number
+from .text import tr as _
 
 COUNTED = "counted"
 CONSUMED = "consumed"

@@ -147,6 +147,19 @@ def test_county_approver_confirms_and_only_then_results_are_final(client_for, of
     assert (result.final, result.grade, result.score) == (True, "competent", annual_for(85))
 
 
+def test_confirmed_results_are_the_final_annual_results_only(
+    officer_x, county_approver, township_x, cadre_x, django_assert_num_queries
+):
+    set_up_year(officer_x, township_x, [cadre_x], {cadre_x.pk: 85})
+    services.annual_finalize(user=officer_x, township=township_x, year=YEAR)
+    assert selectors.confirmed_results(cadre_ids=[cadre_x.pk], years=[YEAR]) == {}  # finalized, not yet confirmed
+    services.annual_confirm(user=county_approver, township_year=TownshipYear.objects.get(township=township_x, year=YEAR))
+    with django_assert_num_queries(1):
+        confirmed = selectors.confirmed_results(cadre_ids=[cadre_x.pk], years=[YEAR - 1, YEAR])
+    assert confirmed == {cadre_x.pk: {YEAR: selectors.annual_results(cadre_ids=[cadre_x.pk], years=[YEAR])[cadre_x.pk][YEAR]}}
+    assert confirmed[cadre_x.pk][YEAR].final and confirmed[cadre_x.pk][YEAR].grade == "competent"
+
+
 def test_county_may_return_finalized_grades_which_reopens_the_year(officer_x, county_approver, township_x, cadre_x):
     set_up_year(officer_x, township_x, [cadre_x], {})
     services.annual_finalize(user=officer_x, township=township_x, year=YEAR)

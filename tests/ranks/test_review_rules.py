@@ -587,3 +587,20 @@ def test_facts_refuse_impossible_values():
         make_facts(grades={2025: "great"})
     with pytest.raises(ValueError):
         sanction(1, "fine", D(2025, 1, 1))
+
+
+def test_texts_are_looked_up_once_per_run_in_the_language_of_the_run():
+    from django.utils import translation
+
+    from ranks.review_rules.text import memoized_texts, tr
+
+    with translation.override("zh-hans"), memoized_texts():
+        chinese = tr("Not in post")
+        with translation.override("en"):
+            assert tr("Not in post") == chinese  # inside one run the language does not change
+    with translation.override("en"):
+        assert tr("Not in post") == "Not in post" != chinese  # outside a run: plain gettext
+    facts = [make_facts(cadre_id=n) for n in (3, 1, 2)]
+    with translation.override("zh-hans"):
+        many = evaluate_many(facts)
+        assert [many[f.cadre_id].explain_lines() for f in facts] == [evaluate(f).explain_lines() for f in facts]
