@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cadre_mgmt.accounts.scoping import scope_for_user
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.lookups import ids_in
 from supervision.selectors import cadre_ids_with_veto
 
 from . import rules
@@ -406,7 +407,7 @@ def confirmed_results(*, cadre_ids, years) -> dict[int, dict[int, AnnualResult]]
     if not cadre_ids or not years:
         return {}
     rows = AnnualReview.objects.filter(
-        cadre_id__in=cadre_ids, year__in=years, township_year__status=TownshipYear.Status.CONFIRMED
+        ids_in("cadre_id", cadre_ids), year__in=years, township_year__status=TownshipYear.Status.CONFIRMED
     ).values_list("cadre_id", "year", "score", "grade", "mass_score")
     result = defaultdict(dict)
     for cadre_id, year, score, grade, mass_score in rows:
@@ -420,7 +421,7 @@ def attendance_facts(*, cadre_ids, year) -> dict[int, AttendanceFacts]:
     cadre_ids = list(cadre_ids)
     rows = (
         LedgerEntry.objects.filter(
-            cadre_id__in=cadre_ids,
+            ids_in("cadre_id", cadre_ids),
             date__gte=datetime.date(year, 1, 1),
             date__lte=datetime.date(year, 12, 31),
             category__kind__in=[LedgerCategory.Kind.LEAVE, LedgerCategory.Kind.ABSENCE],

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 
 from cadre_mgmt.accounts.scoping import scope_for_user
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.lookups import ids_in
 
 from . import rules
 from .models import (
@@ -57,10 +58,11 @@ def commendations_for(*, cadre_ids, up_to) -> dict[int, list[CommendationFact]]:
     result: dict[int, list[CommendationFact]] = {cadre_id: [] for cadre_id in cadre_ids}
     if not cadre_ids:
         return result
-    for commendation in Commendation.objects.filter(cadre_id__in=cadre_ids, awarded_on__lte=up_to).order_by("awarded_on", "id"):
+    own = Commendation.objects.filter(ids_in("cadre_id", cadre_ids), awarded_on__lte=up_to).order_by("awarded_on", "id")
+    for commendation in own:
         result[commendation.cadre_id].append(_fact(commendation, collective=False))
     holders = defaultdict(set)  # village id → ids of its secretary/director among the cadres asked for
-    holding = Cadre.objects.filter(pk__in=cadre_ids, posts__code__in=rules.COLLECTIVE_HONOUR_POSTS)
+    holding = Cadre.objects.filter(ids_in("id", cadre_ids), posts__code__in=rules.COLLECTIVE_HONOUR_POSTS)
     for cadre_id, village_id in holding.values_list("pk", "village_id").distinct():
         holders[village_id].add(cadre_id)
     if holders:

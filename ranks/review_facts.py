@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from assessments.selectors import attendance_facts, confirmed_results
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.lookups import ids_in
 from incentives.selectors import commendation_points_table, commendations_for
 from supervision.selectors import review_facts
 
@@ -123,7 +124,7 @@ def months_between(start: datetime.date, day: datetime.date) -> int:
 def _points_consumed_until(cadre_ids) -> dict[int, datetime.date]:
     """Per cadre, the evaluation day of its latest approved promotion that used points (DESIGN §5: consumed)."""
     rows = (
-        Proposal.objects.filter(cadre_id__in=cadre_ids, status=Proposal.Status.APPROVED, points_used__gt=0)
+        Proposal.objects.filter(ids_in("cadre_id", cadre_ids), status=Proposal.Status.APPROVED, points_used__gt=0)
         .values("cadre_id")
         .annotate(until=Max("review_date"))
         .values_list("cadre_id", "until")

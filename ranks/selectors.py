@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessments.selectors import annual_results
 from cadre_mgmt.accounts.scoping import scope_for_user
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.lookups import ids_in
 
 from . import rules
 from .models import AllowanceSchedule, InitialGrading, InitialGradingRule, LadderStep, RankChange, Roster, RosterLine
@@ -50,7 +51,7 @@ def rank_states_on(*, cadre_ids, day) -> dict[int, RankState]:
     """The level of each cadre on ``day``; ungraded cadres are at 13. One query per 5,000 cadres."""
     states = {cadre_id: UNGRADED for cadre_id in cadre_ids}
     for chunk in _chunks(states):
-        rows = latest_changes(RankChange.objects.filter(cadre_id__in=chunk, effective_month__lte=day))
+        rows = latest_changes(RankChange.objects.filter(ids_in("cadre_id", chunk), effective_month__lte=day))
         for cadre_id, level, since, _kind, _reason in rows:
             states[cadre_id] = RankState(level=level, since=since, graded=True)
     return states

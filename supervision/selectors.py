@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from cadre_mgmt.accounts.scoping import scope_for_user
+from cadre_mgmt.lookups import ids_in
 
 from . import rules
 from .models import (
@@ -81,7 +82,7 @@ def review_facts(*, cadre_ids, year, on) -> dict[int, SupervisionFacts]:
     if not cadre_ids:
         return facts
     year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    sanctions = Sanction.objects.filter(cadre_id__in=cadre_ids, decided_on__lte=max(on, year_end)).filter(
+    sanctions = Sanction.objects.filter(ids_in("cadre_id", cadre_ids), decided_on__lte=max(on, year_end)).filter(
         Q(decided_on__gte=year_start) | Q(effective_until__isnull=True) | Q(effective_until__gte=on)
     )
     for sanction in sanctions.order_by("decided_on", "id"):
@@ -97,7 +98,7 @@ def review_facts(*, cadre_ids, year, on) -> dict[int, SupervisionFacts]:
             facts[sanction.cadre_id].active_sanctions.append(fact)
         if sanction.decided_on.year == year:
             facts[sanction.cadre_id].sanctions_in_year.append(fact)
-    investigations = Investigation.objects.filter(cadre_id__in=cadre_ids, opened_on__lte=on).filter(
+    investigations = Investigation.objects.filter(ids_in("cadre_id", cadre_ids), opened_on__lte=on).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=on)
     )
     for investigation in investigations.order_by("opened_on", "id"):
@@ -106,7 +107,8 @@ def review_facts(*, cadre_ids, year, on) -> dict[int, SupervisionFacts]:
             InvestigationFact(id=investigation.id, opened_on=investigation.opened_on, description=investigation.description)
         )
         cadre_facts.suspended = cadre_facts.suspended or investigation.suspended
-    vetoes = VetoEvent.objects.filter(cadre_id__in=cadre_ids, year=year, revoked_at__isnull=True).order_by("occurred_on", "id")
+    vetoes = VetoEvent.objects.filter(ids_in("cadre_id", cadre_ids), year=year, revoked_at__isnull=True)
+    vetoes = vetoes.order_by("occurred_on", "id")
     for veto in vetoes:
         facts[veto.cadre_id].vetoes_in_year.append(VetoFact(id=veto.id, occurred_on=veto.occurred_on, reason=veto.reason))
     return facts
