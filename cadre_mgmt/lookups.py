@@ -16,7 +16,8 @@ class AnyId(Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
-        return [int(value) for value in self.rhs]  # ids only: anything else fails here, not in SQL
+        ids = self.rhs.ids if isinstance(self.rhs, _Ids) else self.rhs
+        return [int(value) for value in ids]  # ids only: anything else fails here, not in SQL
 
     def process_rhs(self, compiler, connection):
         return "%s", [self.rhs]
@@ -39,6 +40,15 @@ Field.register_lookup(AnyId)
 ForeignObject.register_lookup(AnyId)
 
 
+class _Ids:
+    """The list, wrapped: Django walks a plain list value item by item when it builds the filter."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids):
+        self.ids = list(ids)
+
+
 def ids_in(column: str, ids) -> Q:
     """A filter: ``column`` (an integer or foreign-key attribute, e.g. ``"cadre_id"``) is one of ``ids``."""
-    return Q(**{f"{column}__any_id": list(ids)})
+    return Q(**{f"{column}__any_id": _Ids(ids)})

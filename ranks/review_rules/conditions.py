@@ -62,7 +62,8 @@ def _result(code, passed, evidence, **params) -> ConditionResult:
         label=rule_label(code),
         passed=passed,
         evidence=tuple(evidence),
-        params={key: _json_safe(value) for key, value in sorted(params.items())},
+        # In the order the condition names them (fixed by the code, so equal evaluations dump equally).
+        params={key: _json_safe(value) for key, value in params.items()},
         kind=KINDS[code],
     )
 
