@@ -227,12 +227,10 @@ def explanation_json(evaluation: review_rules.Evaluation) -> dict:
         "conditions": [
             {
                 "code": c.code,
-                "label": c.label,
                 "passed": c.passed,
                 "evidence": list(c.evidence),
                 # Already JSON-safe: the conditions build their params that way (conditions._json_safe).
                 "params": dict(c.params),
-                "kind": c.kind,
                 "enabled": c.enabled,
             }
             for c in evaluation.conditions

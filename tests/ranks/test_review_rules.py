@@ -100,6 +100,10 @@ def test_evaluation_round_trips_through_json():
     assert Decimal(frozen["points"]["total"]) == 2
     assert Evaluation.from_dict(frozen) == result
     assert Evaluation.from_dict(frozen).explain_lines() == result.explain_lines()
+    # Names and kinds follow from the codes and are not stored; explanations frozen with them still load.
+    assert all(set(c) == {"code", "passed", "evidence", "params", "enabled"} for c in frozen["conditions"])
+    older = {**frozen, "conditions": [{**c, "label": "旧名称", "kind": "basic"} for c in frozen["conditions"]]}
+    assert Evaluation.from_dict(older).conditions[0].label == "旧名称"
 
 
 # --- Basic condition 1: years at the level, counted years competent or better ------------------
