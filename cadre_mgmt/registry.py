@@ -3,7 +3,8 @@
 Feature apps register in their ``AppConfig.ready()``:
 
 * ``nav_items``: entries in the top navigation, shown when ``visible(user)`` is true;
-* ``cadre_panels``: sections of the cadre file (rank history, assessments, records ...);
+* ``cadre_panels``: sections of the cadre file (rank history, assessments, records ...); a section's
+  single figures (a count, a sum) can ride on the query that loads the cadre, see ``with_cadre_figures``;
 * ``demo_seeders``: steps of ``manage.py seed_demo``, run in ``order``.
 """
 
@@ -26,6 +27,29 @@ class CadrePanel:
     template_name: str
     # context(cadre, user) -> dict merged into the template context of that panel
     context: Callable
+
+
+def with_cadre_figures(figures: Callable):
+    """Decorator for a panel's context function: ``figures(user)`` -> {name: expression} annotated on the
+    query that loads the cadre of the file, so that each figure costs a subquery there instead of a query
+    of its own. The context reads ``getattr(cadre, name)`` and computes the figure itself when the cadre
+    was loaded some other way. Names are global: prefix them with the app."""
+
+    def decorate(context):
+        context.cadre_figures = figures
+        return context
+
+    return decorate
+
+
+def cadre_figures(user) -> dict:
+    """Every panel's figures for this user, to annotate on the cadre's query."""
+    annotations = {}
+    for panel in cadre_panels:
+        figures = getattr(panel.context, "cadre_figures", None)
+        if figures is not None:
+            annotations.update(figures(user))
+    return annotations
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, DateField, F, IntegerField, Q, Value
 
 from cadre_mgmt.accounts.scoping import scope_for_user
 from cadre_mgmt.lookups import ids_in
@@ -257,21 +257,90 @@ def disclosure_flags_for_user(*, user):
     )
 
 
-def cadre_supervision_summary(*, cadre, user, on):
-    """The cadre file's supervision panel (at most four queries); None for users who may not read supervision."""
+def _cadre_records(queryset, record, *, day, text, until=None, year=None, kind=None):
+    """One part of the cadre panel's UNION: the same seven columns from each record table."""
+    return (
+        queryset.order_by()
+        .annotate(
+            record=Value(record, output_field=CharField()),
+            record_id=F("pk"),
+            record_day=F(day),
+            record_until=F(until) if until else Value(None, output_field=DateField()),
+            record_text=F(text),
+            record_year=F(year) if year else Value(None, output_field=IntegerField()),
+            record_kind=F(kind) if kind else Value(None, output_field=CharField()),
+        )
+        .values_list("record", "record_id", "record_day", "record_until", "record_text", "record_year", "record_kind")
+    )
+
+
+def _partial(model, using, **values):
+    """A model instance with only these fields loaded, as ``.only()`` gives (the others load on access)."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    return model.from_db(using, names, [values[name] for name in names])
+
+
+def cadre_supervision_summary(*, cadre, user, on, petition_count=None):
+    """The cadre file's supervision panel; None for users who may not read supervision.
+
+    The sanctions in effect, the vetoes and (for those who may read them) the open investigations are
+    read in one UNION ALL statement; the number of petitions costs a second query unless the caller
+    counted it already (the cadre file does, in the query that loads the cadre).
+    """
     if not can_read_supervision(user):
         return None
-    active = Sanction.objects.filter(cadre=cadre, decided_on__lte=on).filter(
-        Q(effective_until__isnull=True) | Q(effective_until__gte=on)
-    )
-    open_cases = []
+    parts = [
+        _cadre_records(
+            Sanction.objects.filter(cadre=cadre, decided_on__lte=on).filter(
+                Q(effective_until__isnull=True) | Q(effective_until__gte=on)
+            ),
+            "sanction",
+            day="decided_on",
+            until="effective_until",
+            text="description",
+        ),
+        _cadre_records(
+            VetoEvent.objects.filter(cadre=cadre, revoked_at__isnull=True),
+            "veto",
+            day="occurred_on",
+            text="reason",
+            year="year",
+            kind="kind",
+        ),
+    ]
     if can_read_investigations(user):
-        open_cases = list(
-            Investigation.objects.filter(cadre=cadre, opened_on__lte=on).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
+        parts.append(
+            _cadre_records(
+                Investigation.objects.filter(cadre=cadre, opened_on__lte=on).filter(
+                    Q(closed_on__isnull=True) | Q(closed_on__gt=on)
+                ),
+                "investigation",
+                day="opened_on",
+                text="description",
+            )
         )
+    records = parts[0].union(*parts[1:], all=True)
+    using = records.db
+    sanctions, vetoes, investigations = [], [], []
+    for record, pk, day, until, text, year, kind in records:
+        if record == "sanction":
+            sanctions.append(_partial(Sanction, using, id=pk, decided_on=day, effective_until=until, description=text))
+        elif record == "veto":
+            vetoes.append(_partial(VetoEvent, using, id=pk, year=year, occurred_on=day, kind=kind, reason=text))
+        else:
+            investigations.append(_partial(Investigation, using, id=pk, opened_on=day, description=text))
+    sanctions.sort(key=lambda sanction: (sanction.decided_on, sanction.pk))
+    vetoes.sort(key=lambda veto: (veto.year, veto.pk), reverse=True)
+    investigations.sort(key=lambda case: (case.opened_on, case.pk), reverse=True)  # Investigation.Meta.ordering
     return {
-        "active_sanctions": list(active.order_by("decided_on", "id")),
-        "vetoes": list(VetoEvent.objects.filter(cadre=cadre, revoked_at__isnull=True).order_by("-year", "-id")),
-        "open_investigations": open_cases,
-        "petition_count": Petition.objects.filter(cadre=cadre).count(),
+        "active_sanctions": sanctions,
+        "vetoes": vetoes,
+        "open_investigations": investigations,
+        "petition_count": petition_count if petition_count is not None else Petition.objects.filter(cadre=cadre).count(),
     }
+
+
+def vetoes_charged(*, cadre, year):
+    """The cadre's vetoes charged to ``year`` and not revoked, as ``cadre_ids_with_veto`` counts them; both
+    arguments may be ``OuterRef`` (the assessments section of the cadre file reads it as a subquery)."""
+    return VetoEvent.objects.filter(cadre=cadre, year=year, revoked_at__isnull=True)

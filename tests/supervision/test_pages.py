@@ -3,12 +3,13 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.cadres.models import Cadre
 from supervision import services
-from supervision.models import Petition
+from supervision.models import Petition, VetoEvent
 
 from ..factories import CadreFactory
 
@@ -374,13 +375,66 @@ def test_supervisor_records_a_sanction_through_the_page(client_for, supervisor, 
     assert sanction.effective_until == D(2027, 8, 31)
 
 
-def test_supervision_panel_stays_within_four_queries(supervisor, cadre_x, django_assert_max_num_queries):
+def test_supervision_panel_reads_its_records_in_one_query_and_counts_petitions_in_another(
+    supervisor, cadre_x, django_assert_num_queries
+):
     from supervision.panels import supervision_panel_context
 
     services.veto_record(user=supervisor, cadre=cadre_x, year=2026, occurred_on=D(2026, 2, 1), reason="x")
-    with django_assert_max_num_queries(4):
+    with django_assert_num_queries(2):
         context = supervision_panel_context(cadre_x, supervisor)
     assert len(context["supervision"]["vetoes"]) == 1
+
+
+def test_supervision_panel_lists_what_is_in_effect_in_order_and_open_cases_only_to_the_county(
+    supervisor, county_approver, officer_x, cadre_x, cadre_y
+):
+    from supervision.selectors import cadre_supervision_summary
+
+    today = timezone.localdate()
+    record = services.sanction_record
+    late = record(user=supervisor, cadre=cadre_x, severity="admonition", decided_on=today, description="后")
+    early = record(
+        user=supervisor, cadre=cadre_x, severity="admonition", decided_on=today - datetime.timedelta(days=30), description="前"
+    )
+    record(user=supervisor, cadre=cadre_x, severity="admonition", decided_on=D(2020, 1, 1), description="已过期")
+    record(user=supervisor, cadre=cadre_y, severity="admonition", decided_on=today, description="别人的")
+    v2025 = services.veto_record(user=supervisor, cadre=cadre_x, year=2025, occurred_on=D(2025, 3, 1), reason="甲")
+    v2026 = services.veto_record(
+        user=supervisor, cadre=cadre_x, year=2026, occurred_on=D(2026, 3, 1), reason="乙", kind=VetoEvent.Kind.MASS_INCIDENT
+    )
+    revoked = services.veto_record(user=supervisor, cadre=cadre_x, year=2026, occurred_on=D(2026, 4, 1), reason="丙")
+    services.veto_revoke(user=supervisor, veto=revoked, reason="误录")
+    older = services.investigation_open(
+        user=supervisor, cadre=cadre_x, opened_on=today - datetime.timedelta(days=9), description="一"
+    )
+    newer = services.investigation_open(
+        user=supervisor, cadre=cadre_x, opened_on=today - datetime.timedelta(days=2), description="二"
+    )
+    closed = services.investigation_open(
+        user=supervisor, cadre=cadre_x, opened_on=today - datetime.timedelta(days=5), description="三"
+    )
+    services.investigation_close(user=supervisor, investigation=closed, closed_on=today, conclusion="了结")
+
+    summary = cadre_supervision_summary(cadre=cadre_x, user=county_approver, on=today)
+    assert summary["active_sanctions"] == [early, late]
+    assert [(s.decided_on, s.description, s.effective_until) for s in summary["active_sanctions"]] == [
+        (early.decided_on, "前", early.effective_until),
+        (late.decided_on, "后", late.effective_until),
+    ]
+    assert summary["vetoes"] == [v2026, v2025]
+    assert [(v.year, v.get_kind_display(), v.reason) for v in summary["vetoes"]] == [
+        (2026, VetoEvent.Kind.MASS_INCIDENT.label, "乙"),
+        (2025, VetoEvent.Kind.OTHER.label, "甲"),
+    ]
+    assert summary["open_investigations"] == [newer, older]
+    assert [(c.opened_on, c.description) for c in summary["open_investigations"]] == [
+        (newer.opened_on, "二"),
+        (older.opened_on, "一"),
+    ]
+    # The records are loaded in part; any other field still reads correctly (on access).
+    assert summary["active_sanctions"][0].severity == "admonition" and summary["vetoes"][0].cadre == cadre_x
+    assert cadre_supervision_summary(cadre=cadre_x, user=officer_x, on=today)["open_investigations"] == []
 
 
 def test_supervisor_revokes_a_veto_and_concludes_a_case_through_the_pages(client_for, supervisor, officer_x, cadre_x):
