@@ -1,4 +1,4 @@
-"""The rank section of the cadre file: current level, rank history, allowance history (3 queries)."""
+"""The rank section of the cadre file: current level, rank history, allowance history (2 queries)."""
 
 from django.utils import timezone
 
@@ -6,9 +6,9 @@ from . import selectors
 
 
 def cadre_rank_panel(cadre, user):
-    state = selectors.rank_states_on(cadre_ids=[cadre.pk], day=timezone.localdate())[cadre.pk]
+    history = selectors.cadre_rank_history(cadre=cadre)
     return {
-        "state": state,
-        "history": selectors.cadre_rank_history(cadre=cadre),
+        "state": selectors.rank_state_from_history(history, day=timezone.localdate()),
+        "history": history,
         "allowances": selectors.cadre_allowance_history(cadre=cadre),
     }
