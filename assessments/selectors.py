@@ -9,13 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from cadre_mgmt.accounts.scoping import scope_for_user
 from cadre_mgmt.cadres.models import Cadre
 from cadre_mgmt.lookups import ids_in
-from supervision.selectors import cadre_ids_with_veto
+from supervision.selectors import cadre_ids_with_veto, vetoes_charged
 
 from . import rules
 from .models import (
@@ -495,21 +495,97 @@ def overview(*, township, year):
     }
 
 
+def _cadre_quarter_scores(*, cadre, years) -> dict[tuple[int, int], Decimal]:
+    """{(year, quarter): quarter score} of one cadre, as ``quarter_scores_by_cadre`` gives it, in one query:
+    each score row carries the number of areas of its quarter."""
+    areas_of_quarter = (
+        QuarterArea.objects.filter(township_quarter_id=OuterRef("area__township_quarter_id"))
+        .order_by()
+        .values("township_quarter_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        QuarterScore.objects.filter(cadre=cadre, area__township_quarter__year__in=list(years))
+        .annotate(areas=Subquery(areas_of_quarter))
+        .values_list("score", "area__weight", "area__township_quarter__year", "area__township_quarter__quarter", "areas")
+    )
+    pairs, areas = defaultdict(list), {}
+    for score, weight, year, quarter, n in rows:
+        pairs[(year, quarter)].append((score, weight))
+        areas[(year, quarter)] = n
+    return {key: rules.quarter_score(scored) for key, scored in pairs.items() if len(scored) == areas[key]}
+
+
+def _cadre_reviews(*, cadre) -> list[AnnualReview]:
+    """The cadre's annual reviews with their township year, each carrying what an open year's provisional
+    score needs besides the quarters: the year's ledger sum (as ``ledger_sums``) and its veto. One query."""
+    ledger_sum = (
+        LedgerEntry.objects.filter(cadre_id=OuterRef("cadre_id"), date__year=OuterRef("year"), score_change__isnull=False)
+        .order_by()
+        .values("cadre_id")
+        .annotate(total=Sum("score_change"))
+        .values("total")
+    )
+    return list(
+        AnnualReview.objects.filter(cadre=cadre)
+        .select_related("township_year")
+        .annotate(
+            ledger_sum=Subquery(ledger_sum, output_field=DecimalField(max_digits=9, decimal_places=2)),
+            veto_charged=Exists(vetoes_charged(cadre=OuterRef("cadre_id"), year=OuterRef("year"))),
+        )
+    )
+
+
+def _cadre_annual_results(*, reviews, quarters) -> dict[int, AnnualResult]:
+    """{year: AnnualResult} from ``_cadre_reviews``, the same as ``annual_results`` gives for those years;
+    no query unless a year is open (then the county policy). ``quarters`` are the cadre's quarter scores
+    of (at least) those years."""
+    policy = current_policy() if any(r.township_year.status == TownshipYear.Status.OPEN for r in reviews) else None
+    results = {}
+    for review in reviews:
+        ty = review.township_year
+        if ty.status == TownshipYear.Status.OPEN:
+            inputs = rules.AnnualInputs(
+                score_changes=(review.ledger_sum if review.ledger_sum is not None else Decimal("0"),),
+                quarter_scores=tuple(v for (y, _q), v in sorted(quarters.items()) if y == review.year),
+                political=review.political_score,
+                business=review.business_score,
+                mass=review.mass_score,
+                vetoed=review.veto_charged,
+            )
+            b = rules.annual_breakdown(
+                inputs, weights=weights_of(ty), shares=shares_of(ty), bands=bands_of(policy), ledger_base=policy.ledger_base_score
+            )
+            score, grade = b.score, b.grade
+        else:
+            score, grade = review.score, review.grade or None
+        results[review.year] = AnnualResult(
+            year=review.year,
+            score=score,
+            grade=grade,
+            mass_score=review.mass_score,
+            final=ty.status == TownshipYear.Status.CONFIRMED,
+        )
+    return results
+
+
 def cadre_panel(cadre, user) -> dict:
-    """Context of the cadre file panel: recent ledger entries, quarter scores and years. 5 queries."""
+    """Context of the cadre file panel: recent ledger entries, quarter scores and years. Three queries,
+    four when a year is still open (the county policy then grades it provisionally)."""
     if not (user.is_township_staff or user.is_county_approver):
         return {"visible": False}
     entries = list(
         scope_for_user(LedgerEntry.objects.filter(cadre=cadre), user).select_related("category").order_by("-date", "-id")[:10]
     )
-    years = sorted({r.year for r in AnnualReview.objects.filter(cadre=cadre).only("year")}, reverse=True)
+    reviews = _cadre_reviews(cadre=cadre)
     this_year = timezone.localdate().year
-    quarter_years = sorted(set(years) | {this_year, this_year - 1})
-    quarters = quarter_scores_by_cadre(cadre_ids=[cadre.pk], years=quarter_years).get(cadre.pk, {})
-    results = annual_results(cadre_ids=[cadre.pk], years=years).get(cadre.pk, {}) if years else {}
+    quarter_years = {review.year for review in reviews} | {this_year, this_year - 1}
+    quarters = _cadre_quarter_scores(cadre=cadre, years=sorted(quarter_years))
+    results = _cadre_annual_results(reviews=reviews, quarters=quarters)
     return {
         "visible": True,
         "entries": entries,
         "quarters": sorted(quarters.items(), reverse=True)[:8],
-        "years": [results[y] for y in years if y in results],
+        "years": [results[year] for year in sorted(results, reverse=True)],
     }
