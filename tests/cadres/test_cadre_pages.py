@@ -194,11 +194,9 @@ def test_cadre_list_query_count_does_not_grow(client_for, county_admin, village_
 
 
 def test_cadre_file_query_count_bounded(client_for, county_admin, cadre_x, django_assert_max_num_queries):
-    from cadre_mgmt import registry
-
     client = client_for(county_admin)
     client.get(reverse("cadres:detail", args=[cadre_x.pk]))
-    # The core page's own queries, plus a budget of 4 for each section a feature app adds.
-    with django_assert_max_num_queries(10 + 4 * len(registry.cadre_panels)):
+    # The benchmark's target for every page (test_cadre_file_queries.py fills the file with records).
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("cadres:detail", args=[cadre_x.pk]))
     assert response.status_code == 200
