@@ -9,6 +9,7 @@ second does the same work instead of finding everything unchanged.
 """
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -91,6 +92,17 @@ def measure_review(*, approver, admin):
     }
 
 
+def production_env():
+    """The workers run as in production: DEBUG off (no query log kept per query), with the settings a
+    production start requires (a throwaway secret key for this database of invented people)."""
+    return {
+        "DEBUG": "False",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS") or "localhost",
+        "LOG_LEVEL": "INFO",
+    }
+
+
 def _purge(broker):
     import redis
 
@@ -161,7 +173,7 @@ def measure_review_workers(*, approver, admin, env, broker, log_dir=None):
     log_dir = Path(log_dir or "/tmp")
     clear_reviews()
     _purge(broker)
-    worker_env = {**env, "CELERY_BROKER_URL": broker}
+    worker_env = {**env, **production_env(), "CELERY_BROKER_URL": broker}
     workers = _start_workers(worker_env, log_dir)
     try:
         started = time.perf_counter()

@@ -62,7 +62,7 @@ def commendations_for(*, cadre_ids, up_to) -> dict[int, list[CommendationFact]]:
     for commendation in own:
         result[commendation.cadre_id].append(_fact(commendation, collective=False))
     holders = defaultdict(set)  # village id → ids of its secretary/director among the cadres asked for
-    holding = Cadre.objects.filter(ids_in("id", cadre_ids), posts__code__in=rules.COLLECTIVE_HONOUR_POSTS)
+    holding = Cadre.objects.filter(ids_in("id", cadre_ids), posts__code__in=rules.COLLECTIVE_HONOUR_POSTS).order_by()
     for cadre_id, village_id in holding.values_list("pk", "village_id").distinct():
         holders[village_id].add(cadre_id)
     if holders:

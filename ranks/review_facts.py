@@ -125,6 +125,7 @@ def _points_consumed_until(cadre_ids) -> dict[int, datetime.date]:
     """Per cadre, the evaluation day of its latest approved promotion that used points (DESIGN §5: consumed)."""
     rows = (
         Proposal.objects.filter(ids_in("cadre_id", cadre_ids), status=Proposal.Status.APPROVED, points_used__gt=0)
+        .order_by()
         .values("cadre_id")
         .annotate(until=Max("review_date"))
         .values_list("cadre_id", "until")

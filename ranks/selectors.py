@@ -32,10 +32,10 @@ UNGRADED = RankState(level=rules.LOWEST_LEVEL, since=None, graded=False)
 
 def latest_changes(queryset):
     """One row per cadre: the change in force (latest effective month, then latest recorded), in one query."""
+    # No default ordering: the cadre's (township, village, name) order would join three tables for nothing.
     return (
-        queryset.annotate(
-            row=Window(RowNumber(), partition_by=[F("cadre_id")], order_by=[F("effective_month").desc(), F("id").desc()])
-        )
+        queryset.order_by()
+        .annotate(row=Window(RowNumber(), partition_by=[F("cadre_id")], order_by=[F("effective_month").desc(), F("id").desc()]))
         .filter(row=1)
         .values_list("cadre_id", "to_level", "effective_month", "kind", "reason")
     )
