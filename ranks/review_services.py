@@ -20,6 +20,7 @@ from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, diff, snapshot
 from cadre_mgmt.bulkinsert import insert_rows
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.lookups import ids_in
 
 from . import review_rules, rules, selectors, services
 from .models import PromotionReview, Proposal, RankChange, ReviewBatch, ReviewSettings
@@ -236,7 +237,9 @@ def review_batch_run(*, review_id, township_id) -> ReviewBatch:
 @transaction.atomic
 def _batch_write(review_id, township_id):
     batch = (
-        ReviewBatch.objects.select_for_update()
+        # Only the batch row: a plain FOR UPDATE would also lock the joined run row for the whole batch,
+        # and two workers would take their townships one after the other.
+        ReviewBatch.objects.select_for_update(of=("self",))
         .select_related("review", "township")
         .get(review_id=review_id, township_id=township_id)
     )
@@ -360,8 +363,9 @@ def _write_proposals(review, township_id, evaluations):
     ids = list(evaluations)
     for start in range(0, len(ids), WRITE_BATCH * 4):
         rows = (
-            Proposal.objects.select_for_update()
-            .filter(year=review.year, cadre_id__in=ids[start : start + WRITE_BATCH * 4])
+            Proposal.objects.select_for_update(of=("self",))
+            .filter(ids_in("cadre_id", ids[start : start + WRITE_BATCH * 4]), year=review.year)
+            .order_by()  # the default order would join (and lock) cadres and villages
             .values_list(
                 "pk", "cadre_id", "status", "outcome", "to_level", "digest", "township_id", "submitted_by_id", "submitted_at"
             )
