@@ -87,3 +87,42 @@ def test_a_batch_delivered_twice_at_once_writes_its_proposals_once(promotable, c
     assert Proposal.objects.count() == 11
     review.refresh_from_db()
     assert review.state == PromotionReview.State.DONE and review.counts["writes"]["created"] == 11
+
+
+def test_two_townships_batches_run_side_by_side(promotable, cadre_x, cadre_y, monkeypatch):
+    """Two workers take two townships at once: a batch locks its own rows, not the run's row."""
+    promotable(cadre_x, 12)
+    promotable(cadre_y, 11)
+    review = review_services.review_start(year=2025, trigger=PromotionReview.Trigger.COMMAND, enqueue=False)
+    started, release = threading.Event(), threading.Event()
+    evaluate = review_services.evaluate_cadres
+
+    def slow_for_x(*, cadre_rows, context):
+        if cadre_rows and cadre_rows[0][0] == cadre_x.pk:
+            started.set()
+            release.wait(20)
+        return evaluate(cadre_rows=cadre_rows, context=context)
+
+    monkeypatch.setattr(review_services, "evaluate_cadres", slow_for_x)
+
+    def run_x():
+        try:
+            review_services.review_batch_run(review_id=review.pk, township_id=cadre_x.township_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run_x)
+    thread.start()
+    try:
+        assert started.wait(20)  # X's batch is in the middle of its transaction
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        batch_y = review_services.review_batch_run(review_id=review.pk, township_id=cadre_y.township_id)
+    finally:
+        release.set()
+        thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+    assert batch_y.state == "done", batch_y.error
+    review.refresh_from_db()
+    assert review.state == PromotionReview.State.DONE and Proposal.objects.count() == 2
