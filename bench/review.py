@@ -94,10 +94,12 @@ def measure_review(*, approver, admin):
 
 def production_env():
     """The workers run as in production: DEBUG off (no query log kept per query), with the settings a
-    production start requires (a throwaway secret key for this database of invented people)."""
+    production start requires (throwaway keys for this database of invented people: the review never
+    reads the encrypted ID numbers)."""
     return {
         "DEBUG": "False",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
+        "ID_NUMBER_KEY": os.environ.get("ID_NUMBER_KEY") or secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS") or "localhost",
         "LOG_LEVEL": "INFO",
     }
