@@ -511,11 +511,19 @@ class Proposal(models.Model):
     DECIDED = (Status.APPROVED, Status.REJECTED)
     CHANGES = (Outcome.PROMOTE, Outcome.OUT_OF_TURN, Outcome.DEMOTE)
 
+    # Nothing reads proposals by their run (runs are never deleted): no index to keep up on 100,000 inserts.
     review = models.ForeignKey(
-        PromotionReview, verbose_name=_("evaluated by review"), on_delete=models.PROTECT, related_name="proposals"
+        PromotionReview,
+        verbose_name=_("evaluated by review"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("assessment year"))
-    cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="proposals")
+    # Indexed by proposal_one_per_cadre_and_year, which leads with it.
+    cadre = models.ForeignKey(
+        "cadres.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="proposals", db_index=False
+    )
     # Kept beside the cadre so the township-scoped lists are one indexed filter (proposal_township_idx
     # leads with it, so the foreign key needs no index of its own).
     township = models.ForeignKey(
@@ -567,7 +575,8 @@ class Proposal(models.Model):
         verbose_name_plural = _("promotion proposals")
         ordering = ["township", "cadre__village__sort_order", "cadre__name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "cadre"], name="proposal_one_per_cadre_and_year"),
+            # Cadre first: it also serves a cadre's proposals (cadre file) and the cadre's foreign key.
+            models.UniqueConstraint(fields=["cadre", "year"], name="proposal_one_per_cadre_and_year"),
             models.CheckConstraint(
                 name="proposal_levels_1_13",
                 condition=models.Q(from_level__gte=1, from_level__lte=13, to_level__gte=1, to_level__lte=13),

@@ -8,7 +8,9 @@ run twice and after an interrupted attempt (nothing of an interrupted attempt is
 """
 
 import datetime
+import gc
 import logging
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -228,10 +230,26 @@ def review_batch_run(*, review_id, township_id) -> ReviewBatch:
         state=PromotionReview.State.RUNNING, started_at=timezone.now()
     )
     try:
-        return _batch_write(review_id, township_id)
+        with _collector_paused():
+            return _batch_write(review_id, township_id)
     except Exception as exc:
         logger.exception("promotion review %s, township %s failed", review_id, township_id)
         return _batch_failed(review_id, township_id, exc)
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector paused for one batch. A batch makes some 100,000 small objects
+    (facts, conditions, evidence, explanations) that hold no cycles and are freed by reference counting;
+    the collector's repeated passes over them were a fifth of a batch's time (measured on the bench
+    database). It runs again as soon as the batch is over."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @transaction.atomic

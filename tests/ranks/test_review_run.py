@@ -297,3 +297,26 @@ def test_command_writes_proposals_and_reports_the_writes(county):
     call_command("run_promotion_review", "--year", "2025", stdout=out)
     assert "新建 3" in out.getvalue()
     assert Proposal.objects.count() == 3
+
+
+def test_a_batch_pauses_the_garbage_collector_and_turns_it_back_on(county, monkeypatch):
+    import gc
+
+    seen = []
+    evaluate = review_services.evaluate_cadres
+
+    def watching(**kwargs):
+        seen.append(gc.isenabled())
+        return evaluate(**kwargs)
+
+    monkeypatch.setattr(review_services, "evaluate_cadres", watching)
+    assert gc.isenabled()
+    run()
+    assert seen == [False, False] and gc.isenabled()
+
+    def failing(**kwargs):
+        raise RuntimeError("数据库连接中断")
+
+    monkeypatch.setattr(review_services, "evaluate_cadres", failing)
+    review = run(year=2024)
+    assert review.state == PromotionReview.State.FAILED and gc.isenabled()
