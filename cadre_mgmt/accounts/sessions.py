@@ -3,9 +3,9 @@
 The idle timeout works by saving the session on every request (``SESSION_SAVE_EVERY_REQUEST``), which
 pushes its ``expire_date`` SESSION_COOKIE_AGE into the future. Writing that row on every page cost a
 transaction (BEGIN, UPDATE, COMMIT) per request. This store skips the write while the deadline stored
-in the row is less than ``SESSION_IDLE_REFRESH_SECONDS`` older than the one a save would write, so a
-session is signed out between SESSION_IDLE_MINUTES minus that much and SESSION_IDLE_MINUTES after its
-last request. A changed session is always written, and as a single UPDATE.
+in the row is less than ``SESSION_IDLE_REFRESH_SECONDS`` (at most a tenth of the idle limit) older than
+the one a save would write, so a session is signed out between SESSION_IDLE_MINUTES minus that much and
+SESSION_IDLE_MINUTES after its last request. A changed session is always written, as a single UPDATE.
 """
 
 import datetime
@@ -26,7 +26,8 @@ class SessionStore(db.SessionStore):
     def _deadline_is_fresh(self):
         if self.stored_expire_date is None:
             return False
-        slack = datetime.timedelta(seconds=settings.SESSION_IDLE_REFRESH_SECONDS)
+        # Never more than a tenth of the idle limit: a one-minute limit still moves forward while the user works.
+        slack = datetime.timedelta(seconds=min(settings.SESSION_IDLE_REFRESH_SECONDS, self.get_expiry_age() / 10))
         return self.stored_expire_date >= self.get_expiry_date() - slack
 
     def save(self, must_create=False):

@@ -155,6 +155,17 @@ def test_the_deadline_moves_once_the_last_push_is_a_minute_old(client, officer_x
     assert _session_of(client).expire_date >= stale + datetime.timedelta(seconds=settings.SESSION_IDLE_REFRESH_SECONDS)
 
 
+def test_a_short_idle_limit_still_moves_with_every_request(client, officer_x, settings):
+    settings.SESSION_COOKIE_AGE = 60  # SESSION_IDLE_MINUTES=1: the deadline may lag by 6 seconds at most
+    client.post(LOGIN, {"username": "township_x", "password": PASSWORD})
+    session = _session_of(client)
+    lagging = timezone.now() + datetime.timedelta(seconds=50)
+    session.expire_date = lagging
+    session.save()
+    assert client.get(reverse("cadres:list")).status_code == 200
+    assert _session_of(client).expire_date >= lagging + datetime.timedelta(seconds=5)
+
+
 def test_a_changed_session_is_written_at_once(officer_x):
     store = SessionStore()
     store["seen"] = 1
