@@ -5,12 +5,11 @@ Model instances and ``bulk_create`` cost most of the time of the two big writes 
 tuples in the order of ``columns`` (model attribute names such as ``cadre_id``). The database still
 checks every constraint and foreign key; the caller has built the values from validated data.
 
-Columns left out take their field's default. Values: ``None`` is NULL; text columns never receive
-NULL (an empty string stays empty); a JSON column takes the JSON text itself (``json.dumps`` done
+Columns left out take their field's default. Values: ``None`` is NULL (an empty string stays an
+empty string); a JSON column takes the JSON text itself (``json.dumps`` done
 once by the caller); dates, datetimes, Decimals, booleans and numbers as Python values.
 """
 
-import csv
 import io
 import json
 
@@ -28,8 +27,21 @@ def _fields(model, columns):
     return [by_attname[column] for column in columns]
 
 
-def _is_text(field):
-    return isinstance(field, models.CharField | models.TextField) and not field.null
+def _copy_text(value) -> str:
+    """One value in COPY's text format: ``\\N`` for NULL, backslash, tab, newline and return escaped
+    (the text format is twice as fast to write as CSV for long JSON texts full of quotes)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    text = value if type(value) is str else str(value)
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 def _omitted(model, columns):
@@ -67,14 +79,13 @@ def insert_rows(model, columns, rows) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             buffer = io.StringIO()
-            csv.writer(buffer).writerows(rows)  # None → empty unquoted field → NULL
+            write = buffer.write
+            for row in rows:
+                write("\t".join([_copy_text(value) for value in row]))
+                write("\n")
             buffer.seek(0)
-            options = "FORMAT csv"
-            text = [quote(field.column) for field in fields if _is_text(field)]
-            if text:
-                options += f", FORCE_NOT_NULL ({', '.join(text)})"
             with connection.wrap_database_errors:  # IntegrityError & co. as Django raises them
-                cursor.cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN WITH ({options})", buffer)
+                cursor.cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", buffer)
             return len(rows)
         adapters = [_adapter(field) for field in fields]
         placeholders = ", ".join(["%s"] * len(fields))

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_omitted_columns_take_their_defaults_and_text_survives_as_typed():
-    names = ['甲镇, "东片"', "乙镇\n新区", ""]
-    assert insert_rows(Township, ("name",), [(names[0],), (names[1],)]) == 2
-    assert sorted(Township.objects.values_list("name", "sort_order")) == sorted([(names[0], 0), (names[1], 0)])
+    names = ['甲镇, "东片"', "乙镇\n新区\r", "丙\t镇\\N\\", "\\N", ""]
+    assert insert_rows(Township, ("name",), [(name,) for name in names]) == 5
+    assert sorted(Township.objects.values_list("name", "sort_order")) == sorted((name, 0) for name in names)
     township = Township.objects.get(name=names[0])
     insert_rows(Village, ("township_id", "name"), [(township.pk, "河湾村")])
     assert Village.objects.get().kind == Village.Kind.VILLAGE
