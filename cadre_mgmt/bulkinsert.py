@@ -10,7 +10,6 @@ empty string); a JSON column takes the JSON text itself (``json.dumps`` done
 once by the caller); dates, datetimes, Decimals, booleans and numbers as Python values.
 """
 
-import io
 import json
 
 from django.db import connection, models
@@ -62,31 +61,57 @@ def _omitted(model, columns):
     return omitted
 
 
+class _CopyStream:
+    """The file psycopg2 reads COPY data from: rows become text only when the server asks for more, so
+    PostgreSQL stores one part of a stream while Python is still preparing (or computing) the next."""
+
+    def __init__(self, rows, constants):
+        self._rows = iter(rows)
+        self._tail = "".join("\t" + _copy_text(value) for value in constants) + "\n"
+        self._pending = ""
+        self.count = 0
+
+    def read(self, size=-1):
+        parts, length = [self._pending], len(self._pending)
+        while size < 0 or length < size:
+            row = next(self._rows, _END)
+            if row is _END:
+                break
+            line = "\t".join([_copy_text(value) for value in row]) + self._tail
+            parts.append(line)
+            length += len(line)
+            self.count += 1
+        data = "".join(parts)
+        if 0 <= size < len(data):
+            data, self._pending = data[:size], data[size:]
+        else:
+            self._pending = ""
+        return data
+
+
+_END = object()
+COPY_BUFFER = 64 * 1024
+
+
 def insert_rows(model, columns, rows) -> int:
     """Insert ``rows`` (tuples in the order of ``columns``) into ``model``'s table; returns the count.
-    Columns not given take their field's default."""
-    if not rows:
+    Columns not given take their field's default. ``rows`` may be a generator: on PostgreSQL it is read
+    while the COPY runs (the database works on the rows already sent meanwhile)."""
+    if isinstance(rows, list | tuple) and not rows:
         return 0
     omitted = _omitted(model, columns)
-    if omitted:
-        columns = (*columns, *(name for name, _value in omitted))
-        constants = tuple(value for _name, value in omitted)
-        rows = [(*row, *constants) for row in rows]
-    fields = _fields(model, columns)
+    constants = tuple(value for _name, value in omitted)
+    fields = _fields(model, (*columns, *(name for name, _value in omitted)))
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     column_list = ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            write = buffer.write
-            for row in rows:
-                write("\t".join([_copy_text(value) for value in row]))
-                write("\n")
-            buffer.seek(0)
+            stream = _CopyStream(rows, constants)
             with connection.wrap_database_errors:  # IntegrityError & co. as Django raises them
-                cursor.cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", buffer)
-            return len(rows)
+                cursor.cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", stream, size=COPY_BUFFER)
+            return stream.count
+        rows = [(*row, *constants) for row in rows]
         adapters = [_adapter(field) for field in fields]
         placeholders = ", ".join(["%s"] * len(fields))
         for start in range(0, len(rows), BATCH):

@@ -207,6 +207,21 @@ def evaluate_cadres(*, cadre_rows, context: ReviewContext) -> dict[int, review_r
     return evaluations
 
 
+def all_cadre_facts(*, cadre_rows, context: ReviewContext) -> list[review_rules.CadreFacts]:
+    """The facts of the given cadres, in id order, every query done (``CHUNK`` cadres per round)."""
+    facts = []
+    for start in range(0, len(cadre_rows), CHUNK):
+        facts.extend(cadre_facts(cadre_rows=cadre_rows[start : start + CHUNK], context=context))
+    return sorted(facts, key=lambda f: f.cadre_id)
+
+
+def evaluations_of(facts, context: ReviewContext):
+    """The verdicts of ``facts`` one by one, computed as they are asked for (no query). Call it inside
+    ``review_rules.memoized_texts()``: every text is then looked up once for the whole batch."""
+    for cadre_facts_ in facts:
+        yield review_rules.evaluate(cadre_facts_, context.settings, context.ladder)
+
+
 def evaluate_one(*, cadre, year, today=None) -> review_rules.Evaluation:
     """ "What if it ran today" for one cadre, with the settings in force now."""
     context = context_from_parameters(year=year, parameters=review_parameters(year=year, today=today))

@@ -28,9 +28,10 @@ from . import review_rules, rules, selectors, services
 from .models import PromotionReview, Proposal, RankChange, ReviewBatch, ReviewSettings
 from .review_facts import (
     NOT_STORED,
+    all_cadre_facts,
     cadres_to_review,
     context_from_parameters,
-    evaluate_cadres,
+    evaluations_of,
     explanation_json,
     explanation_text,
     review_parameters,
@@ -237,6 +238,21 @@ def review_batch_run(*, review_id, township_id) -> ReviewBatch:
         return _batch_failed(review_id, township_id, exc)
 
 
+class _Tally:
+    """The batch's counts, taken as the evaluations stream past (by outcome, in all, dismissals)."""
+
+    def __init__(self):
+        self.outcomes = {outcome: 0 for outcome in review_rules.OUTCOMES}
+        self.total = self.dismissal = 0
+
+    def counted(self, evaluations):
+        for evaluation in evaluations:
+            self.outcomes[evaluation.outcome] += 1
+            self.total += 1
+            self.dismissal += evaluation.dismissal_recommended
+            yield evaluation
+
+
 @contextmanager
 def _collector_paused():
     """Python's cyclic garbage collector paused for one batch. A batch makes some 100,000 small objects
@@ -265,31 +281,26 @@ def _batch_write(review_id, township_id):
     if batch.state == ReviewBatch.State.DONE or review.state not in ACTIVE:
         return batch
     context = context_from_parameters(year=review.year, parameters=review.parameters)
-    evaluations = evaluate_cadres(cadre_rows=cadres_to_review(township_id=township_id), context=context)
-    outcomes = {outcome: 0 for outcome in review_rules.OUTCOMES}
-    for evaluation in evaluations.values():
-        outcomes[evaluation.outcome] += 1
-    if review.dry_run:
-        batch.results = [
-            [
-                e.cadre_id,
-                e.outcome,
-                e.from_level,
-                e.to_level,
-                [c.code for c in e.conditions if not c.passed and c.enabled and c.kind != review_rules.BONUS],
-                str(e.points_used),
+    facts = all_cadre_facts(cadre_rows=cadres_to_review(township_id=township_id), context=context)
+    tally = _Tally()
+    with review_rules.memoized_texts():
+        evaluations = tally.counted(evaluations_of(facts, context))
+        if review.dry_run:
+            batch.results = [
+                [
+                    e.cadre_id,
+                    e.outcome,
+                    e.from_level,
+                    e.to_level,
+                    [c.code for c in e.conditions if not c.passed and c.enabled and c.kind != review_rules.BONUS],
+                    str(e.points_used),
+                ]
+                for e in evaluations
             ]
-            for e in evaluations.values()
-        ]
-        writes = {}
-    else:
-        writes = _write_proposals(review, township_id, evaluations)
-    batch.counts = {
-        "outcomes": outcomes,
-        "total": len(evaluations),
-        "writes": writes,
-        "dismissal": sum(1 for e in evaluations.values() if e.dismissal_recommended),
-    }
+            writes = {}
+        else:
+            writes = _write_proposals(review, township_id, [f.cadre_id for f in facts], evaluations)
+    batch.counts = {"outcomes": tally.outcomes, "total": tally.total, "writes": writes, "dismissal": tally.dismissal}
     batch.state = ReviewBatch.State.DONE
     batch.attempts += 1
     batch.error = ""
@@ -311,7 +322,7 @@ def _batch_write(review_id, township_id):
                 "updated": writes["updated"],
                 "kept": writes["decided_kept"],
             },
-            changes={"township": batch.township.name, **writes, "outcomes": outcomes},
+            changes={"township": batch.township.name, **writes, "outcomes": tally.outcomes},
         )
     _review_progress(review.pk)
     return batch
@@ -368,17 +379,19 @@ PROPOSAL_INSERT_COLUMNS = (
 )
 
 
-def _write_proposals(review, township_id, evaluations):
-    """Create or refresh the proposals of one batch. Decided proposals are never touched.
+def _write_proposals(review, township_id, ids, evaluations):
+    """Create or refresh the proposals of one batch (cadres ``ids``, their ``evaluations`` in the same
+    order, possibly still being computed). Decided proposals are never touched.
 
     The proposals concerned are locked first, so an approval cannot slip between the read and the write.
-    Rows are built from the rules' validated output and checked by the database constraints; a
-    ``full_clean()`` per row would cost several queries each on a 100,000-cadre run. The audit trail is
-    one record per batch (in ``_batch_write``) plus the run and evaluation time kept on each proposal.
+    New proposals stream into one COPY as they are evaluated: the database stores the first ones while
+    the rules work on the next. Rows are built from the rules' validated output and checked by the
+    database constraints; a ``full_clean()`` per row would cost several queries each on a 100,000-cadre
+    run. The audit trail is one record per batch (in ``_batch_write``) plus the run and evaluation time
+    kept on each proposal.
     """
     now = timezone.now()
     existing = {}
-    ids = list(evaluations)
     for start in range(0, len(ids), WRITE_BATCH * 4):
         rows = (
             Proposal.objects.select_for_update(of=("self",))
@@ -389,19 +402,22 @@ def _write_proposals(review, township_id, evaluations):
             )
         )
         existing.update({row[1]: row for row in rows})
-    created, updated = [], []
-    unchanged = kept = 0
-    for cadre_id, evaluation in evaluations.items():
-        explanation = explanation_json(evaluation)
-        text = explanation_text(explanation)
-        digest = text_digest(text)
-        hold = evaluation.outcome == review_rules.HOLD
-        status = Proposal.Status.NO_ACTION if hold else Proposal.Status.PENDING
-        old = existing.get(cadre_id)
-        if old is None:
-            # Columns of PROPOSAL_INSERT_COLUMNS; a new proposal has no remarks, submission or decision yet.
-            created.append(
-                (
+    updated = []
+    counts = {"unchanged": 0, "decided_kept": 0}
+
+    def new_rows():
+        """COPY rows (PROPOSAL_INSERT_COLUMNS) of the new proposals; the others are sorted out on the way."""
+        for evaluation in evaluations:
+            cadre_id = evaluation.cadre_id
+            explanation = explanation_json(evaluation)
+            text = explanation_text(explanation)
+            digest = text_digest(text)
+            hold = evaluation.outcome == review_rules.HOLD
+            status = Proposal.Status.NO_ACTION if hold else Proposal.Status.PENDING
+            old = existing.get(cadre_id)
+            if old is None:
+                # A new proposal has no remarks, submission or decision yet.
+                yield (
                     review.pk,
                     review.year,
                     cadre_id,
@@ -417,42 +433,42 @@ def _write_proposals(review, township_id, evaluations):
                     status,
                     now,
                 )
+                continue
+            pk, _cadre_id, old_status, outcome, to_level, old_digest, old_township, submitted_by_id, submitted_at = old
+            if old_status in Proposal.DECIDED:
+                counts["decided_kept"] += 1
+                continue
+            if old_digest == digest and old_township == township_id:
+                counts["unchanged"] += 1
+                continue
+            proposal = Proposal(
+                pk=pk,
+                review=review,
+                year=review.year,
+                cadre_id=cadre_id,
+                township_id=township_id,
+                outcome=evaluation.outcome,
+                from_level=evaluation.from_level,
+                to_level=evaluation.to_level,
+                points_used=evaluation.points_used,
+                dismissal_recommended=evaluation.dismissal_recommended,
+                review_date=review.review_date,
+                explanation=explanation,
+                digest=digest,
+                status=status,
+                evaluated_at=now,
             )
-            continue
-        pk, _cadre_id, old_status, outcome, to_level, old_digest, old_township, submitted_by_id, submitted_at = old
-        if old_status in Proposal.DECIDED:
-            kept += 1
-            continue
-        if old_digest == digest and old_township == township_id:
-            unchanged += 1
-            continue
-        proposal = Proposal(
-            pk=pk,
-            review=review,
-            year=review.year,
-            cadre_id=cadre_id,
-            township_id=township_id,
-            outcome=evaluation.outcome,
-            from_level=evaluation.from_level,
-            to_level=evaluation.to_level,
-            points_used=evaluation.points_used,
-            dismissal_recommended=evaluation.dismissal_recommended,
-            review_date=review.review_date,
-            explanation=explanation,
-            digest=digest,
-            status=status,
-            evaluated_at=now,
-        )
-        # A submitted proposal stays submitted if the verdict is the same; otherwise the township checks again.
-        same_verdict = (outcome, to_level) == (evaluation.outcome, evaluation.to_level)
-        if not hold and old_status == Proposal.Status.SUBMITTED and same_verdict:
-            proposal.status = Proposal.Status.SUBMITTED
-            proposal.submitted_by_id, proposal.submitted_at = submitted_by_id, submitted_at
-        updated.append(proposal)
-    insert_rows(Proposal, PROPOSAL_INSERT_COLUMNS, created)
+            # A submitted proposal stays submitted if the verdict is the same; otherwise the township checks again.
+            same_verdict = (outcome, to_level) == (evaluation.outcome, evaluation.to_level)
+            if not hold and old_status == Proposal.Status.SUBMITTED and same_verdict:
+                proposal.status = Proposal.Status.SUBMITTED
+                proposal.submitted_by_id, proposal.submitted_at = submitted_by_id, submitted_at
+            updated.append(proposal)
+
+    created = insert_rows(Proposal, PROPOSAL_INSERT_COLUMNS, new_rows())
     if updated:
         Proposal.objects.bulk_update(updated, PROPOSAL_UPDATE_FIELDS, batch_size=WRITE_BATCH)
-    return {"created": len(created), "updated": len(updated), "unchanged": unchanged, "decided_kept": kept}
+    return {"created": created, "updated": len(updated), **counts}
 
 
 def _aggregate(batches):

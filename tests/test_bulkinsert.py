@@ -62,3 +62,16 @@ def test_an_unknown_column_is_refused_before_writing():
     with pytest.raises(ValueError, match="no columns"):
         insert_rows(Township, ("name", "mayor"), [("丁镇", "x")])
     assert not Township.objects.exists()
+
+
+def test_rows_may_come_from_a_generator_read_while_they_are_written():
+    produced = []
+
+    def rows():
+        for index in range(3):
+            produced.append(index)
+            yield (f"{index}号镇",)
+
+    assert insert_rows(Township, ("name",), rows()) == 3
+    assert produced == [0, 1, 2] and Township.objects.count() == 3
+    assert insert_rows(Township, ("name",), iter(())) == 0

@@ -57,6 +57,7 @@ from .facts import (
 )
 from .labels import outcome_label
 from .points import PointItem, PointsSummary, PointsYear, points_summary
+from .text import memoized_texts
 
 __all__ = [
     "BASIC",
@@ -93,6 +94,7 @@ __all__ = [
     "basic_integrity",
     "basic_years",
     "default_ladder",
+    "memoized_texts",
     "demote_basic_twice",
     "demote_heavy_sanction",
     "demote_incompetent",

@@ -95,7 +95,7 @@ def test_two_townships_batches_run_side_by_side(promotable, cadre_x, cadre_y, mo
     promotable(cadre_y, 11)
     review = review_services.review_start(year=2025, trigger=PromotionReview.Trigger.COMMAND, enqueue=False)
     started, release = threading.Event(), threading.Event()
-    evaluate = review_services.evaluate_cadres
+    evaluate = review_services.all_cadre_facts
 
     def slow_for_x(*, cadre_rows, context):
         if cadre_rows and cadre_rows[0][0] == cadre_x.pk:
@@ -103,7 +103,7 @@ def test_two_townships_batches_run_side_by_side(promotable, cadre_x, cadre_y, mo
             release.wait(20)
         return evaluate(cadre_rows=cadre_rows, context=context)
 
-    monkeypatch.setattr(review_services, "evaluate_cadres", slow_for_x)
+    monkeypatch.setattr(review_services, "all_cadre_facts", slow_for_x)
 
     def run_x():
         try:

@@ -303,13 +303,13 @@ def test_a_batch_pauses_the_garbage_collector_and_turns_it_back_on(county, monke
     import gc
 
     seen = []
-    evaluate = review_services.evaluate_cadres
+    evaluate = review_services.all_cadre_facts
 
     def watching(**kwargs):
         seen.append(gc.isenabled())
         return evaluate(**kwargs)
 
-    monkeypatch.setattr(review_services, "evaluate_cadres", watching)
+    monkeypatch.setattr(review_services, "all_cadre_facts", watching)
     assert gc.isenabled()
     run()
     assert seen == [False, False] and gc.isenabled()
@@ -317,6 +317,6 @@ def test_a_batch_pauses_the_garbage_collector_and_turns_it_back_on(county, monke
     def failing(**kwargs):
         raise RuntimeError("数据库连接中断")
 
-    monkeypatch.setattr(review_services, "evaluate_cadres", failing)
+    monkeypatch.setattr(review_services, "all_cadre_facts", failing)
     review = run(year=2024)
     assert review.state == PromotionReview.State.FAILED and gc.isenabled()
