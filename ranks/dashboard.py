@@ -19,10 +19,29 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast, ExtractYear
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OrderBy,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, ExtractYear, RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import AnnualReview, TownshipQuarter, TownshipYear
@@ -30,13 +49,12 @@ from assessments.rules import GRADES, excellent_places, quarter_bounds
 from assessments.selectors import current_policy
 from cadre_mgmt.accounts.scoping import scope_for_user
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Township
 from supervision.selectors import overdue_petitions
 
 from . import rules
 from .models import InitialGrading, Proposal, RankChange, Roster, RosterLine
-from .review_selectors import pending_proposal_changes
-from .selectors import BudgetFigures, budget_figures, ungraded_cadres_for
+from .selectors import BudgetFigures, allowance_schedule, ungraded_cadres_for
 
 YEARS_SHOWN = 6
 ROSTER_MONTHS = 24
@@ -80,26 +98,117 @@ class LevelTable:
         return tuple(row for row in self.rows if row.level is None or row.level >= top)
 
 
-def cadres_by_level(*, user, day) -> LevelTable:
-    """Cadres in post on the user's scope, per township and the level in force on ``day``. One query:
-    the level is a correlated subquery (latest change up to ``day``) on the rank history index, grouped
-    in the database."""
-    level_on_day = (
-        RankChange.objects.filter(cadre_id=OuterRef("pk"), effective_month__lte=day)
-        .order_by("-effective_month", "-id")
-        .values("to_level")[:1]
-    )
-    cadres = scope_for_user(Cadre.objects.filter(status=Cadre.Status.IN_POST), user, township_field="township")
-    rows = (
-        cadres.annotate(level=Subquery(level_on_day))
+@dataclass(frozen=True)
+class LevelGroup:
+    """In-post cadres of one township sharing the same figures; ``cadre_level_groups`` counts them."""
+
+    township: TownshipRef
+    sort_order: int
+    paid: bool  # holds a paid post (the allowance is theirs)
+    level: int | None  # in force on the day asked; None: no rank history yet
+    level_next_month: int | None  # in force on the first of next month
+    pending_level: int | None  # awaiting the county: a submitted proposal, else a submitted initial grading
+    n: int
+
+
+def _as_sql(queryset):
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
+def _latest_per_cadre(queryset, order, **columns):
+    """One row per cadre: its first row in ``order`` (a descending ``cadre_id`` leads), with ``columns``.
+
+    PostgreSQL takes DISTINCT ON, which walks rank_change_cadre_month_idx backwards with no sort; a
+    ROW_NUMBER window elsewhere (three times slower on PostgreSQL: its window node, then a sort)."""
+    queryset = queryset.order_by()
+    if connection.features.can_distinct_on_fields:
+        return queryset.order_by(*order).distinct("cadre_id").values("cadre_id", **columns)
+    ordering = [OrderBy(F(name.lstrip("-")), descending=name.startswith("-")) for name in order[1:]]
+    number = Window(RowNumber(), partition_by=[F("cadre_id")], order_by=ordering)
+    return queryset.annotate(row_number=number).filter(row_number=1).values("cadre_id", **columns)
+
+
+def cadre_level_groups(*, user, day, next_month=None) -> list[LevelGroup]:
+    """In-post cadres on the user's scope counted per township, paid post, level on ``day``, level on
+    ``next_month`` (default: the month after ``day``) and the level awaiting approval. One query.
+
+    Every cadre's latest rank change up to next month (``_latest_per_cadre``) is joined to the cadres;
+    the level on ``day`` differs only for the few cadres with a change taking effect after ``day``, whose
+    latest change up to ``day`` is read apart. Each correlated subquery per cadre would cost more than
+    the scan itself, and its estimate alone sets off PostgreSQL's JIT compiler (a further 0.4 s), hence
+    ``IN`` for the paid posts and joins for the rest."""
+    next_month = next_month or rules.add_months(rules.first_of_month(day), 1)
+    paid_posts = Cadre.posts.through.objects.filter(post__is_paid=True)
+    paid_cadres = scope_for_user(paid_posts, user, township_field="cadre__township").values("cadre_id")
+    cadres = (
+        scope_for_user(Cadre.objects.filter(status=Cadre.Status.IN_POST), user, township_field="township")
         .order_by()
-        .values("township_id", "township__name", "township__sort_order", "level")
-        .annotate(n=Count("id"))
+        .values("id", "township_id", paid=ExpressionWrapper(Q(pk__in=paid_cadres), output_field=BooleanField()))
     )
+    changes = scope_for_user(RankChange.objects.all(), user, township_field="cadre__township")
+    by_recency = ("-cadre_id", "-effective_month", "-id")
+    latest = _latest_per_cadre(
+        changes.filter(effective_month__lte=next_month),
+        by_recency,
+        level=F("to_level"),
+        after_day=ExpressionWrapper(Q(effective_month__gt=day), output_field=BooleanField()),
+    )
+    changed_after_day = changes.filter(effective_month__gt=day, effective_month__lte=next_month).values("cadre_id")
+    on_day = _latest_per_cadre(
+        changes.filter(effective_month__lte=day, cadre_id__in=changed_after_day), by_recency, level=F("to_level")
+    )
+    # Of a cadre's submitted proposals (one a year), the one budget_figures met last in Proposal's
+    # ordering: (township, …, id).
+    proposals = _latest_per_cadre(
+        scope_for_user(Proposal.objects.filter(status=Proposal.Status.SUBMITTED), user, township_field="township"),
+        ("-cadre_id", "-township__sort_order", "-township__name", "-id"),
+        level=F("to_level"),
+    )
+    gradings = (
+        InitialGrading.objects.filter(status=InitialGrading.Status.SUBMITTED)
+        .order_by()
+        .values("cadre_id", level=F("proposed_level"))
+    )
+    townships = Township.objects.order_by().values("id", "name", "sort_order")
+    try:
+        parts = [_as_sql(qs) for qs in (cadres, latest, on_day, proposals, gradings, townships)]
+    except EmptyResultSet:
+        return []
+    # Only Django's compiled SQL is put together here; every value travels as a parameter. The
+    # townships' names join the few grouped rows, not every cadre.
+    sql = """
+        SELECT x.township_id, t.name, t.sort_order, x.paid, x.level, x.level_next, x.pending, x.n
+        FROM (
+            SELECT c.township_id, c.paid,
+                   CASE WHEN l.after_day THEN d.level ELSE l.level END AS level,
+                   l.level AS level_next, COALESCE(p.level, g.level) AS pending, COUNT(*) AS n
+            FROM ({}) c
+            LEFT JOIN ({}) l ON l.cadre_id = c.id
+            LEFT JOIN ({}) d ON d.cadre_id = c.id
+            LEFT JOIN ({}) p ON p.cadre_id = c.id
+            LEFT JOIN ({}) g ON g.cadre_id = c.id
+            GROUP BY 1, 2, 3, 4, 5
+        ) x
+        JOIN ({}) t ON t.id = x.township_id
+    """.format(*(part_sql for part_sql, _params in parts))  # noqa: S608
+    params = [param for _sql, part_params in parts for param in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        LevelGroup(TownshipRef(pk, name), order, bool(paid), level, level_next, pending, n)
+        for pk, name, order, paid, level, level_next, pending, n in rows
+    ]
+
+
+def cadres_by_level(*, user, day, groups=None) -> LevelTable:
+    """Cadres in post on the user's scope, per township and the level in force on ``day``, from
+    ``cadre_level_groups`` (read here when not given)."""
+    groups = cadre_level_groups(user=user, day=day) if groups is None else groups
     townships, counts = {}, defaultdict(int)
-    for row in rows:
-        townships[row["township_id"]] = (row["township__sort_order"], row["township__name"])
-        counts[(row["township_id"], row["level"])] += row["n"]
+    for group in groups:
+        townships[group.township.id] = (group.sort_order, group.township.name)
+        counts[(group.township.id, group.level)] += group.n
     order = sorted(townships, key=lambda pk: (*townships[pk], pk))
     levels = [*range(rules.HIGHEST_LEVEL, rules.LOWEST_LEVEL + 1), None]
     table_rows = []
@@ -177,28 +286,65 @@ def _outcome_rows(*, graded, initial, history, proposals, last_year, count=YEARS
 
 
 @dataclass(frozen=True)
+class ReviewCount:
+    """Annual reviews of one assessment year and township year with the same grade ("" before grading)."""
+
+    year: int
+    township: TownshipRef
+    sort_order: int
+    status: str  # the township year's TownshipYear.Status value
+    excellent_cap: int | None
+    grade: str
+    n: int
+
+
+def annual_review_counts(*, user) -> list[ReviewCount]:
+    """Every annual review on the user's scope counted per year, township year and grade, for both the
+    years' figures and the grade chart. Two queries: the reviews grouped on their own columns (five years
+    of a province are 500,000 rows: no join per row), then the township years they name."""
+    counts = (
+        scope_for_user(AnnualReview.objects.all(), user, township_field="township_year__township")
+        .order_by()
+        .values_list("year", "township_year_id", "grade")
+        .annotate(n=Count("*"))
+    )
+    counts = list(counts)
+    if not counts:
+        return []
+    township_years = {
+        row[0]: row[1:]
+        for row in scope_for_user(TownshipYear.objects.all(), user, township_field="township")
+        .order_by()
+        .values_list("id", "township_id", "township__name", "township__sort_order", "status", "excellent_cap")
+    }
+    result = []
+    for year, township_year_id, grade, n in counts:
+        township_id, name, sort_order, status, cap = township_years[township_year_id]
+        result.append(ReviewCount(year, TownshipRef(township_id, name), sort_order, status, cap, grade, n))
+    return result
+
+
+@dataclass(frozen=True)
 class AssessmentYears:
     graded: dict  # year → cadres with a county-confirmed grade
     with_grades: list  # years with any stored grade (finalized or confirmed), ascending
     with_reviews: list  # years with any annual review row, ascending
 
 
-def assessment_years(*, user) -> AssessmentYears:
-    """Per year: confirmed grades, and which years have grades or reviews at all. One query."""
-    rows = (
-        scope_for_user(AnnualReview.objects.all(), user, township_field="township_year__township")
-        .order_by()
-        .values("year")
-        .annotate(
-            confirmed=Count("id", filter=Q(township_year__status=TownshipYear.Status.CONFIRMED) & ~Q(grade="")),
-            with_grade=Count("id", filter=~Q(grade="")),
-        )
-    )
-    rows = sorted(rows, key=lambda row: row["year"])
+def assessment_years(*, user, counts=None) -> AssessmentYears:
+    """Per year: confirmed grades, and which years have grades or reviews at all. From
+    ``annual_review_counts`` (read here when not given)."""
+    counts = annual_review_counts(user=user) if counts is None else counts
+    confirmed, with_grade = defaultdict(int), defaultdict(int)
+    for count in counts:
+        graded = count.grade != ""
+        confirmed[count.year] += count.n if graded and count.status == TownshipYear.Status.CONFIRMED else 0
+        with_grade[count.year] += count.n if graded else 0
+    years = sorted(with_grade)
     return AssessmentYears(
-        graded={row["year"]: row["confirmed"] for row in rows if row["confirmed"]},
-        with_grades=[row["year"] for row in rows if row["with_grade"]],
-        with_reviews=[row["year"] for row in rows],
+        graded={year: confirmed[year] for year in years if confirmed[year]},
+        with_grades=[year for year in years if with_grade[year]],
+        with_reviews=years,
     )
 
 
@@ -209,31 +355,46 @@ def proposal_counts(*, user) -> dict:
         scope_for_user(Proposal.objects.all(), user, township_field="township")
         .order_by()
         .values("year", "outcome", "status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     return {(row["year"], row["outcome"], row["status"]): row["n"] for row in rows}
 
 
+def approval_year(field, *, last_year, recent=YEARS_SHOWN):
+    """``ExtractYear(field)`` (the year in the current time zone), computed for the ``recent`` years up to
+    ``last_year`` by comparing with each year's first instant: a comparison per row instead of a time
+    zone conversion, half the time over 200,000 rank changes. Instants before, or after ``last_year``,
+    are converted as by ExtractYear; the answer is the same for every instant."""
+    zone = get_current_timezone()
+    starts = [(year, datetime.datetime(year, 1, 1, tzinfo=zone)) for year in range(last_year + 1, last_year - recent, -1)]
+    later = When(**{f"{field}__gte": starts[0][1]}, then=ExtractYear(field))
+    recent_years = [When(**{f"{field}__gte": start}, then=Value(year)) for year, start in starts[1:]]
+    return Case(later, *recent_years, default=ExtractYear(field), output_field=IntegerField())
+
+
 def outcomes_by_year(*, user, today, years: AssessmentYears | None = None, proposals=None) -> list[YearOutcome]:
     """The write-up's figures per year (graded, promoted, held, demoted), most recent years last.
-    One query, plus one each for ``assessment_years`` and ``proposal_counts`` when not given."""
+    One query, plus those of ``assessment_years`` and ``proposal_counts`` when not given."""
     years = years or assessment_years(user=user)
     kinds = [RankChange.Kind.INITIAL_GRADING, RankChange.Kind.PROMOTION, RankChange.Kind.OUT_OF_TURN, RankChange.Kind.DEMOTION]
     # Approval year in Asia/Shanghai (the current time zone); changes written by a proposal are counted
-    # with their review's year instead.
+    # with their review's year instead. NOT EXISTS, not a LEFT JOIN: a township's few thousand changes
+    # probe the proposals' rank_change index instead of hashing every proposal.
+    written_by_proposal = Proposal.objects.filter(rank_change_id=OuterRef("pk"))
     history_rows = (
-        scope_for_user(RankChange.objects.filter(kind__in=kinds, proposal__isnull=True), user, township_field="cadre__township")
-        .annotate(year=ExtractYear("approved_at"))
+        scope_for_user(
+            RankChange.objects.filter(~Exists(written_by_proposal), kind__in=kinds), user, township_field="cadre__township"
+        )
         .order_by()
-        .values("year", "kind")
-        .annotate(n=Count("id"))
+        .values_list(approval_year("approved_at", last_year=today.year), "kind")
+        .annotate(n=Count("*"))
     )
     initial, history = {}, {}
-    for row in history_rows:
-        if row["kind"] == RankChange.Kind.INITIAL_GRADING:
-            initial[row["year"]] = row["n"]
+    for year, kind, n in history_rows:
+        if kind == RankChange.Kind.INITIAL_GRADING:
+            initial[year] = n
         else:
-            history[(row["year"], row["kind"])] = row["n"]
+            history[(year, kind)] = n
     proposals = proposal_counts(user=user) if proposals is None else proposals
     return _outcome_rows(graded=years.graded, initial=initial, history=history, proposals=proposals, last_year=today.year)
 
@@ -290,33 +451,23 @@ def _grade_rows(rows, *, cap_percent) -> list[TownshipGrades]:
     return result
 
 
-def grade_distribution(*, user, year) -> list[TownshipGrades]:
-    """Annual grades of ``year`` per township, with the excellent places. Two queries (policy, reviews)."""
+def grade_distribution(*, user, year, counts=None) -> list[TownshipGrades]:
+    """Annual grades of ``year`` per township, with the excellent places. One query (the policy), plus
+    those of ``annual_review_counts`` when not given."""
     policy = current_policy()
-    rows = (
-        scope_for_user(AnnualReview.objects.filter(year=year), user, township_field="township_year__township")
-        .order_by()
-        .values(
-            "township_year__township_id",
-            "township_year__township__name",
-            "township_year__township__sort_order",
-            "township_year__status",
-            "township_year__excellent_cap",
-            "grade",
-        )
-        .annotate(n=Count("id"))
-    )
+    counts = annual_review_counts(user=user) if counts is None else counts
     plain = [
         {
-            "township_id": row["township_year__township_id"],
-            "township_name": row["township_year__township__name"],
-            "sort_order": row["township_year__township__sort_order"],
-            "status": row["township_year__status"],
-            "excellent_cap": row["township_year__excellent_cap"],
-            "grade": row["grade"],
-            "n": row["n"],
+            "township_id": count.township.id,
+            "township_name": count.township.name,
+            "sort_order": count.sort_order,
+            "status": count.status,
+            "excellent_cap": count.excellent_cap,
+            "grade": count.grade,
+            "n": count.n,
         }
-        for row in rows
+        for count in counts
+        if count.year == year
     ]
     return _grade_rows(plain, cap_percent=policy.excellent_cap_percent)
 
@@ -369,11 +520,39 @@ def roster_month_totals(*, user, today, months=ROSTER_MONTHS) -> list[MonthTotal
     return sorted(totals, key=lambda m: m.month)
 
 
-def allowance_figures(*, user, today) -> AllowanceFigures:
-    """The budget figures of the ranks issue, with the promotion review's undecided changes as pending."""
+def budget_from_groups(groups, *, next_month, schedule: rules.Schedule) -> BudgetFigures:
+    """Pure: ``ranks.selectors.budget_figures`` from ``cadre_level_groups``: next month's allowance of
+    the cadres in a paid post at their level then (13 without a rank history), the same if every pending
+    change is approved, and the next 12 months at next month's levels."""
+    count_by_level, count_after, pending = defaultdict(int), defaultdict(int), 0
+    for group in groups:
+        if not group.paid:
+            continue
+        level = rules.LOWEST_LEVEL if group.level_next_month is None else group.level_next_month
+        count_by_level[level] += group.n
+        count_after[level if group.pending_level is None else group.pending_level] += group.n
+        pending += 0 if group.pending_level is None else group.n
+
+    def total(counts, month):
+        return sum((schedule.allowance(level, month) * n for level, n in counts.items()), Decimal(0))
+
+    return BudgetFigures(
+        next_month=next_month,
+        next_month_total=total(count_by_level, next_month),
+        next_month_total_if_approved=total(count_after, next_month),
+        pending_changes=pending,
+        projection=[(month, total(count_by_level, month)) for month in (rules.add_months(next_month, i) for i in range(12))],
+    )
+
+
+def allowance_figures(*, user, today, groups=None) -> AllowanceFigures:
+    """The roster totals and the budget figures of the ranks issue, with the promotion review's submitted
+    changes as pending. ``groups``: ``cadre_level_groups`` on ``today`` when the caller has them."""
+    next_month = rules.add_months(rules.first_of_month(today), 1)
+    groups = cadre_level_groups(user=user, day=today, next_month=next_month) if groups is None else groups
     return AllowanceFigures(
         rosters=roster_month_totals(user=user, today=today),
-        budget=budget_figures(user=user, today=today, extra_pending=pending_proposal_changes(user=user)),
+        budget=budget_from_groups(groups, next_month=next_month, schedule=allowance_schedule()),
     )
 
 
@@ -528,22 +707,24 @@ def dashboard_for(*, user, today=None, grade_year=None) -> Dashboard:
     today = today or timezone.localdate()
     figures = can_read_assessment_figures(user)
     proposals = proposal_counts(user=user) if figures else None
+    groups = cadre_level_groups(user=user, day=today)
     board = Dashboard(
         today=today,
         scope_label=_("Whole county") if user.sees_all_townships else str(user.township or ""),
-        levels=cadres_by_level(user=user, day=today),
-        allowance=allowance_figures(user=user, today=today),
+        levels=cadres_by_level(user=user, day=today, groups=groups),
+        allowance=allowance_figures(user=user, today=today, groups=groups),
         work=work_waiting(user=user, today=today, proposals=proposals),
     )
     if figures:
-        years = assessment_years(user=user)
+        counts = annual_review_counts(user=user)
+        years = assessment_years(user=user, counts=counts)
         board.assessment_figures = True
         board.outcomes = outcomes_by_year(user=user, today=today, years=years, proposals=proposals)
         board.grade_years = years.with_reviews
         if grade_year not in years.with_reviews:
             grade_year = (years.with_grades or years.with_reviews or [None])[-1]
         board.grade_year = grade_year
-        board.grades = grade_distribution(user=user, year=grade_year) if grade_year else []
+        board.grades = grade_distribution(user=user, year=grade_year, counts=counts) if grade_year else []
     return board
 
 
