@@ -9,7 +9,8 @@ from django.utils.translation import gettext_noop
 
 from cadre_mgmt.accounts.scoping import get_object_for_user, scope_for_user
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Township
+from cadre_mgmt.lookups import ids_in
 
 from . import review_rules
 from .models import PromotionReview, Proposal
@@ -133,21 +134,22 @@ class TownshipSummary:
 
 
 def proposal_summary(*, user, year) -> list[TownshipSummary]:
-    """Proposals per township and status for ``year`` (one query), for the county's overview."""
-    rows = (
-        proposals_for_user(user=user)
-        .filter(year=year)
-        .order_by()
-        .values("township_id", "township__name", "township__sort_order", "status")
-        .annotate(n=Count("id"))
-    )
-    by_township = {}
-    for row in rows:
-        key = (row["township__sort_order"], row["township__name"], row["township_id"])
-        by_township.setdefault(key, {})[row["status"]] = row["n"]
+    """Proposals per township and status for ``year``, for the county's overview. Two queries: the counts
+    from the proposals alone (an index-only scan of proposal_page_idx; joining the townships into it
+    made PostgreSQL read all 100,000 rows of a provincial year), then the townships' names."""
+    rows = proposals_for_user(user=user).filter(year=year).order_by().values_list("township_id", "status").annotate(n=Count("*"))
+    counts_by_township = {}
+    for township_id, status, n in rows:
+        counts_by_township.setdefault(township_id, {})[status] = n
+    townships = Township.objects.filter(ids_in("id", counts_by_township)).order_by("sort_order", "name", "id")
     return [
-        TownshipSummary(township_id=key[2], name=key[1], by_status=counts, total=sum(counts.values()))
-        for key, counts in sorted(by_township.items())
+        TownshipSummary(
+            township_id=township.pk,
+            name=township.name,
+            by_status=counts_by_township[township.pk],
+            total=sum(counts_by_township[township.pk].values()),
+        )
+        for township in townships.only("id", "name", "sort_order")
     ]
 
 
