@@ -2,13 +2,22 @@
 sees first after signing in. Every figure is an aggregate over scoped rows; no cadre is ranked or
 named here (DESIGN §9: no points leaderboard).
 
-Each section is one selector with a bounded number of queries, whatever the number of cadres:
+Each section is one selector with a bounded number of queries, whatever the number of cadres. Rows
+are grouped and counted in the database; Python sees a few hundred grouped rows, never one per cadre:
 
-* ``cadres_by_level``    1 query   cadres in post per township and level in force today;
-* ``outcomes_by_year``   3 queries graded / initially graded / promoted / held / demoted per year;
-* ``grade_distribution`` 2 queries annual grades per township for a year, against the excellent cap;
-* ``allowance_figures``  1 query + ``budget_figures`` (5) + pending proposals (1);
-* ``work_waiting``       1–4 queries, depending on the user's roles.
+* ``cadre_level_groups``   1 query   in-post cadres per township, paid post, level today, level next
+  month and level awaiting approval: both the level table and the budget are added up from it;
+* ``cadres_by_level``      from ``cadre_level_groups``;
+* ``allowance_figures``    roster totals (1) + the schedule (1), the budget from ``cadre_level_groups``;
+* ``annual_review_counts`` 2 queries reviews per year, township year and grade: the years' figures and
+  the grade chart both come from it;
+* ``outcomes_by_year``     1 query   (+ ``proposal_counts``, 1, shared with ``work_waiting``);
+* ``grade_distribution``   1 query   (the policy);
+* ``work_waiting``         1–4 queries, depending on the user's roles.
+
+At 100,000 cadres a county approver's page reads 12 queries (the session and user included). No query
+here may cost a correlated subquery per cadre: besides its own time, its estimate alone sets off
+PostgreSQL's JIT compiler, which takes longer (0.4–0.9 s) than the query.
 
 The pure functions (``_outcome_rows``, ``quarters_not_closed``, ``_grade_rows``) take plain values and
 are tested on their own.
@@ -135,8 +144,8 @@ def cadre_level_groups(*, user, day, next_month=None) -> list[LevelGroup]:
     Every cadre's latest rank change up to next month (``_latest_per_cadre``) is joined to the cadres;
     the level on ``day`` differs only for the few cadres with a change taking effect after ``day``, whose
     latest change up to ``day`` is read apart. Each correlated subquery per cadre would cost more than
-    the scan itself, and its estimate alone sets off PostgreSQL's JIT compiler (a further 0.4 s), hence
-    ``IN`` for the paid posts and joins for the rest."""
+    the scan itself (see the module's note on JIT), hence ``IN`` for the paid posts and joins for the
+    rest."""
     next_month = next_month or rules.add_months(rules.first_of_month(day), 1)
     paid_posts = Cadre.posts.through.objects.filter(post__is_paid=True)
     paid_cadres = scope_for_user(paid_posts, user, township_field="cadre__township").values("cadre_id")
