@@ -137,6 +137,24 @@ def _latest_per_cadre(queryset, order, **columns):
     return queryset.annotate(row_number=number).filter(row_number=1).values("cadre_id", **columns)
 
 
+# Only Django's compiled SQL goes into the braces (cadre_level_groups); every value travels as a parameter.
+LEVEL_GROUPS_SQL = """
+        SELECT x.township_id, t.name, t.sort_order, x.paid, x.level, x.level_next, x.pending, x.n
+        FROM (
+            SELECT c.township_id, c.paid,
+                   CASE WHEN l.after_day THEN d.level ELSE l.level END AS level,
+                   l.level AS level_next, COALESCE(p.level, g.level) AS pending, COUNT(*) AS n
+            FROM ({}) c
+            LEFT JOIN ({}) l ON l.cadre_id = c.id
+            LEFT JOIN ({}) d ON d.cadre_id = c.id
+            LEFT JOIN ({}) p ON p.cadre_id = c.id
+            LEFT JOIN ({}) g ON g.cadre_id = c.id
+            GROUP BY 1, 2, 3, 4, 5
+        ) x
+        JOIN ({}) t ON t.id = x.township_id
+    """
+
+
 def cadre_level_groups(*, user, day, next_month=None) -> list[LevelGroup]:
     """In-post cadres on the user's scope counted per township, paid post, level on ``day``, level on
     ``next_month`` (default: the month after ``day``) and the level awaiting approval. One query.
@@ -185,21 +203,7 @@ def cadre_level_groups(*, user, day, next_month=None) -> list[LevelGroup]:
         return []
     # Only Django's compiled SQL is put together here; every value travels as a parameter. The
     # townships' names join the few grouped rows, not every cadre.
-    sql = """
-        SELECT x.township_id, t.name, t.sort_order, x.paid, x.level, x.level_next, x.pending, x.n
-        FROM (
-            SELECT c.township_id, c.paid,
-                   CASE WHEN l.after_day THEN d.level ELSE l.level END AS level,
-                   l.level AS level_next, COALESCE(p.level, g.level) AS pending, COUNT(*) AS n
-            FROM ({}) c
-            LEFT JOIN ({}) l ON l.cadre_id = c.id
-            LEFT JOIN ({}) d ON d.cadre_id = c.id
-            LEFT JOIN ({}) p ON p.cadre_id = c.id
-            LEFT JOIN ({}) g ON g.cadre_id = c.id
-            GROUP BY 1, 2, 3, 4, 5
-        ) x
-        JOIN ({}) t ON t.id = x.township_id
-    """.format(*(part_sql for part_sql, _params in parts))  # noqa: S608
+    sql = LEVEL_GROUPS_SQL.format(*(part_sql for part_sql, _params in parts))
     params = [param for _sql, part_params in parts for param in part_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
