@@ -307,17 +307,18 @@ def budget_figures(*, user, today=None, extra_pending=()) -> BudgetFigures:
     today = today or timezone.localdate()
     next_month = rules.add_months(rules.first_of_month(today), 1)
     paid = Cadre.posts.through.objects.filter(cadre_id=OuterRef("pk"), post__is_paid=True)
+    # No default ordering: it would join townships and villages into every one of these reads.
     cadres = scope_for_user(
         Cadre.objects.filter(status=Cadre.Status.IN_POST).filter(Exists(paid)), user, township_field="township"
-    )
+    ).order_by()
     levels = {cadre_id: rules.LOWEST_LEVEL for cadre_id in cadres.values_list("pk", flat=True)}
     rows = latest_changes(RankChange.objects.filter(effective_month__lte=next_month, cadre_id__in=cadres.values("pk")))
     for cadre_id, level, _since, _kind, _reason in rows:
         levels[cadre_id] = level
     pending = dict(
-        InitialGrading.objects.filter(status=InitialGrading.Status.SUBMITTED, cadre_id__in=cadres.values("pk")).values_list(
-            "cadre_id", "proposed_level"
-        )
+        InitialGrading.objects.filter(status=InitialGrading.Status.SUBMITTED, cadre_id__in=cadres.values("pk"))
+        .order_by()
+        .values_list("cadre_id", "proposed_level")
     )
     for cadre_id, to_level in extra_pending:
         if cadre_id in levels:
