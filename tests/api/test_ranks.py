@@ -11,8 +11,8 @@ from cadre_mgmt.cadres.models import Cadre, Post
 from ranks import rules, services
 from ranks.models import RankChange
 
+from ..conftest import at
 from ..factories import CadreFactory, VillageFactory
-from ..ranks.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -20,21 +20,6 @@ CHANGES = "/api/v1/rank-changes/"
 JAN = datetime.date(2026, 1, 1)
 ROSTER = "/api/v1/rosters/2026-01/"
 EXPORT = "/api/v1/rosters/2026-01/export.xlsx"
-
-
-@pytest.fixture
-def grade(county_approver):
-    def _grade(cadre, level, approved=None):
-        return services.rank_change_record(
-            cadre=cadre,
-            kind=RankChange.Kind.INITIAL_GRADING,
-            to_level=level,
-            approved_by=county_approver,
-            approved_at=approved or at(2025, 12, 10),
-            reason="初始定级",
-        )
-
-    return _grade
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from cadre_mgmt.audit.models import AuditRecord
 from ranks import review_services, rules, services
 from ranks.models import PromotionReview, Proposal, RankChange
 
+from ..conftest import at, confirmed_grades
 from ..factories import CadreFactory
-from ..ranks.conftest import at, confirmed_grades
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,8 @@ from ranks.review_selectors import pending_proposal_changes
 from ranks.selectors import allowance_schedule, budget_figures
 from supervision.models import Petition
 
+from ..conftest import at, confirmed_grades
 from ..factories import CadreFactory
-from .conftest import at, confirmed_grades
 
 pytestmark = pytest.mark.django_db
 

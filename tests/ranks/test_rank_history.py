@@ -9,8 +9,8 @@ from cadre_mgmt.audit.models import AuditRecord
 from ranks import rules, selectors, services
 from ranks.models import RankChange
 
+from ..conftest import at
 from ..factories import CadreFactory
-from .conftest import at
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from ranks import selectors, services
 from ranks.panels import cadre_rank_panel
 
-from .conftest import at
+from ..conftest import at
 
 pytestmark = pytest.mark.django_db
 

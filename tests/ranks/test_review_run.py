@@ -20,8 +20,8 @@ from ranks import review_facts, review_rules, review_services
 from ranks.models import PromotionReview, Proposal, RankChange, ReviewBatch
 from ranks.review_facts import context_from_parameters, review_parameters
 
+from ..conftest import confirmed_grades
 from ..factories import CadreFactory
-from .conftest import confirmed_grades
 
 pytestmark = pytest.mark.django_db
 

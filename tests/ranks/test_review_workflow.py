@@ -8,8 +8,8 @@ from cadre_mgmt.audit.models import AuditRecord
 from ranks import review_selectors, review_services, rules, selectors, services
 from ranks.models import PromotionReview, Proposal, RankChange
 
+from ..conftest import at
 from ..factories import CadreFactory
-from .conftest import at
 
 pytestmark = pytest.mark.django_db
 

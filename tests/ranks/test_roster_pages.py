@@ -12,8 +12,8 @@ from cadre_mgmt.audit.models import AuditRecord
 from ranks import selectors, services
 from ranks.models import Roster, RosterExport
 
+from ..conftest import at
 from ..factories import CadreFactory, VillageFactory
-from .conftest import at
 
 pytestmark = pytest.mark.django_db
 

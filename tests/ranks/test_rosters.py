@@ -11,8 +11,8 @@ from cadre_mgmt.cadres.models import Post
 from ranks import services, tasks
 from ranks.models import Roster, RosterLine
 
+from ..conftest import at
 from ..factories import CadreFactory
-from .conftest import at
 
 pytestmark = pytest.mark.django_db
 

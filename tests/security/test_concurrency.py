@@ -17,7 +17,6 @@ from ranks import review_services, services
 from ranks.models import PromotionReview, Proposal, RankChange, ReviewBatch, Roster, RosterLine
 
 from ..factories import CadreFactory
-from ..ranks.conftest import grade, promotable  # noqa: F401 (fixtures)
 
 THREADS = 8
 
@@ -55,7 +54,7 @@ def all_at_once(function, count=THREADS):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writes need PostgreSQL row locks")
 def test_many_approvals_of_one_proposal_at_once_write_one_rank_record(
-    promotable,  # noqa: F811
+    promotable,
     cadre_x,
     officer_x,
     county_approver,
@@ -96,7 +95,7 @@ class WorkerKilled(BaseException):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_review_whose_worker_died_mid_batch_completes_on_rerun_without_duplicates(
-    promotable,  # noqa: F811
+    promotable,
     cadre_x,
     cadre_y,
     village_x,
