@@ -12,8 +12,8 @@ from assessments.models import TownshipYear
 from ranks import services
 from ranks.models import RankChange
 
+from ..conftest import confirmed_grades
 from ..factories import CadreFactory
-from ..ranks.conftest import confirmed_grades
 from .helpers import login
 
 GRADED_AT = datetime.datetime(2025, 11, 20, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
