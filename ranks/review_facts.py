@@ -199,12 +199,8 @@ def _sanction(fact):
 
 
 def evaluate_cadres(*, cadre_rows, context: ReviewContext) -> dict[int, review_rules.Evaluation]:
-    """Verdicts of the given cadres, ``CHUNK`` cadres per round of queries."""
-    evaluations = {}
-    for start in range(0, len(cadre_rows), CHUNK):
-        facts = cadre_facts(cadre_rows=cadre_rows[start : start + CHUNK], context=context)
-        evaluations.update(review_rules.evaluate_many(facts, context.settings, context.ladder))
-    return evaluations
+    """Verdicts of the given cadres, keyed by id (the "what if" of one cadre; a run streams instead)."""
+    return review_rules.evaluate_many(all_cadre_facts(cadre_rows=cadre_rows, context=context), context.settings, context.ladder)
 
 
 def all_cadre_facts(*, cadre_rows, context: ReviewContext) -> list[review_rules.CadreFacts]:
@@ -218,8 +214,8 @@ def all_cadre_facts(*, cadre_rows, context: ReviewContext) -> list[review_rules.
 def evaluations_of(facts, context: ReviewContext):
     """The verdicts of ``facts`` one by one, computed as they are asked for (no query). Call it inside
     ``review_rules.memoized_texts()``: every text is then looked up once for the whole batch."""
-    for cadre_facts_ in facts:
-        yield review_rules.evaluate(cadre_facts_, context.settings, context.ladder)
+    for one in facts:
+        yield review_rules.evaluate(one, context.settings, context.ladder)
 
 
 def evaluate_one(*, cadre, year, today=None) -> review_rules.Evaluation:
