@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,3 +34,34 @@ def submit_form(request, form, call, success, *, template, context, redirect_to)
             messages.success(request, success)
             return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
     return render(request, template, {"form": form, **context})
+
+
+def refusal_text(exc: ValidationError) -> str:
+    """A refused write's messages as one line for ``messages.error``."""
+    return "；".join(str(message) for message in exc.messages)
+
+
+def post_action(request, call, *, success, redirect_to):
+    """A POST-only action button: call the one service, flash its success or its refusal, redirect.
+
+    ``success`` may be a callable taking the service's result; so may ``redirect_to``.
+    Anything but POST is refused with 405 (a link or a prefetch never acts).
+    """
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        result = call()
+    except ValidationError as exc:
+        messages.error(request, refusal_text(exc))
+        result = None
+    else:
+        text = success(result) if callable(success) else success
+        if text:
+            messages.success(request, text)
+    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+
+
+def list_page(request, template, rows, context=None, *, per_page=50):
+    """A list page: ``rows`` (already scoped by a selector) paged, rendered with the page and the query."""
+    page, query = paginate(request, rows, per_page=per_page)
+    return render(request, template, {"page": page, "query": query, **(context or {})})

@@ -37,3 +37,15 @@ def township_allowed_for_user(user, township_id):
 def require(condition):
     if not condition:
         raise PermissionDenied
+
+
+def writable_for_user(queryset, user, *, township_field="township"):
+    """Rows of ``queryset`` the user may write to: every form and serializer that offers townships,
+    villages or cadres takes its choices from here, so the rule is ``township_allowed_for_user``'s."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_county_admin:
+        return queryset
+    if user.is_township_staff and user.township_id is not None:
+        return queryset.filter(**{township_field: user.township_id})
+    return queryset.none()

@@ -68,6 +68,49 @@ def audit_record(*, actor, action, obj=None, summary="", changes=None, object_ty
     )
 
 
+def audited_update(instance, *, actor, values, summary, fields=None, action=AuditRecord.Action.UPDATE, save=True) -> dict:
+    """The tail every updating service shares: set ``values`` on ``instance``, ``full_clean()``, and when
+    anything changed save it and write the audit record of the difference. Returns {field: [before, after]}.
+
+    ``fields`` are the fields compared (default: the keys of ``values``); call inside the service's
+    transaction so the row and its audit record land together or not at all.
+    """
+    fields = tuple(fields or values)
+    before = snapshot(instance, fields)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    changes = diff(before, snapshot(instance, fields))
+    if changes:
+        if save:
+            concrete = {f.attname for f in instance._meta.concrete_fields} | {f.name for f in instance._meta.concrete_fields}
+            update_fields = [name for name in values if name in concrete]
+            instance.save(update_fields=update_fields or None)
+        audit_record(actor=actor, action=action, obj=instance, summary=summary, changes=changes)
+    return changes
+
+
+def audited_create(instance, *, actor, summary, fields, extra=None):
+    """Validate and save a new row and write its audit record with the values it was created with."""
+    instance.full_clean()
+    instance.save()
+    changes = {"after": snapshot(instance, fields), **(extra or {})}
+    audit_record(actor=actor, action=AuditRecord.Action.CREATE, obj=instance, summary=summary, changes=changes)
+    return instance
+
+
+def audited_delete(instance, *, actor, summary, fields):
+    """Write the audit record with the values the row had, then delete it."""
+    audit_record(
+        actor=actor,
+        action=AuditRecord.Action.DELETE,
+        obj=instance,
+        summary=summary,
+        changes={"before": snapshot(instance, fields)},
+    )
+    instance.delete()
+
+
 # Audit records are kept at least six calendar months; the longest six months (July to December)
 # span 184 days. The database refuses to delete anything younger than 180 days (migration 0002).
 AUDIT_MIN_KEEP_DAYS = 184
