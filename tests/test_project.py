@@ -169,3 +169,21 @@ def test_audit_record_survives_nul_characters_from_user_input():
     record.refresh_from_db()
     assert "\x00" not in record.summary
     assert AuditRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_every_requirement_is_pinned():
+    root = Path(__file__).resolve().parent.parent
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (root / name).read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line and not line.startswith("-r "):
+                assert re.fullmatch(r"[A-Za-z0-9_.\[\]-]+==[0-9][A-Za-z0-9.]*", line), f"{name}: {line} is not pinned"
+
+
+def test_make_test_runs_lint_typecheck_and_pytest():
+    makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text(encoding="utf-8")
+    rules = {m[0]: (m[1], m[2]) for m in re.findall(r"^([a-z-]+):([^\n]*)\n((?:(?:\t|#)[^\n]*\n)*)", makefile, re.MULTILINE)}
+    prerequisites, recipe = rules["test"]
+    assert prerequisites.split()[-2:] == ["lint", "typecheck"] and "pytest" in recipe
+    assert "--enable=duplicate-code" in rules["lint"][1]
+    assert "mypy" in rules["typecheck"][1]
