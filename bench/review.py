@@ -19,6 +19,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from ranks.review import services as review_services
+
 from .measure import Timer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +76,6 @@ def measure_review(*, approver, admin):
     """One process, as ``manage.py run_promotion_review`` does it: start the run, then every batch here."""
     if not available():
         return {"review_note": "the promotion review (ranks.review_services) is not there yet"}
-    from ranks import review_services
     from ranks.models import PromotionReview
 
     clear_reviews()
@@ -158,7 +159,6 @@ def start_review_child(*, username):
     """bench/run.py --child start-review, with CELERY_BROKER_URL set: start the run as the page does;
     its batches are queued on Redis when the start commits."""
     from cadre_mgmt.accounts.models import User
-    from ranks import review_services
     from ranks.models import PromotionReview
 
     review_services.review_start(

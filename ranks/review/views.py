@@ -12,12 +12,14 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.selectors import townships_for_user
+from cadre_mgmt.web import refusal_text
 from incentives.selectors import commendation_points_table
 
-from . import review_selectors, review_services
-from .models import PromotionReview, Proposal
-from .review_facts import stored_rule_values
-from .review_forms import (
+from ..ladder.selectors import budget_figures
+from ..models import PromotionReview, Proposal
+from . import decisions, selectors, services
+from .facts import stored_rule_values
+from .forms import (
     ProposalApproveForm,
     ProposalBatchDecideForm,
     ProposalBatchSubmitForm,
@@ -27,37 +29,29 @@ from .review_forms import (
     ReviewSettingsForm,
     ReviewStartForm,
 )
-from .selectors import budget_figures
 
 PROPOSALS_PER_PAGE = 50
 DRY_ROWS_PER_PAGE = 100
-
-
-def _error_text(exc):
-    return "；".join(exc.messages)
-
-
-# Review runs --------------------------------------------------------------------------------------
 
 
 def _review_list(request, form, status=200):
     return render(
         request,
         "ranks/review_list.html",
-        {"reviews": review_selectors.recent_reviews(), "form": form, "can_start": request.user.is_county_admin},
+        {"reviews": selectors.recent_reviews(), "form": form, "can_start": request.user.is_county_admin},
         status=status,
     )
 
 
 @login_required
 def review_list(request):
-    require(review_selectors.can_read_reviews(request.user))
+    require(selectors.can_read_reviews(request.user))
     if request.method == "POST":
         require(request.user.is_county_admin)
         form = ReviewStartForm(request.POST)
         if form.is_valid():
             try:
-                review = review_services.review_start(
+                review = services.review_start(
                     year=form.cleaned_data["year"],
                     dry_run=form.cleaned_data["dry_run"],
                     user=request.user,
@@ -73,7 +67,7 @@ def review_list(request):
 
 
 def _get_review(user, pk):
-    require(review_selectors.can_read_reviews(user))
+    require(selectors.can_read_reviews(user))
     return get_object_or_404(PromotionReview.objects.select_related("started_by"), pk=pk)
 
 
@@ -88,20 +82,20 @@ def review_detail(request, pk):
     }
     if not review.dry_run and review.state == PromotionReview.State.DONE:
         # What next month's allowances come to if every proposal awaiting the county is approved.
-        pending = review_selectors.pending_proposal_changes(user=request.user, year=review.year)
+        pending = selectors.pending_proposal_changes(user=request.user, year=review.year)
         context["budget"] = budget_figures(user=request.user, extra_pending=pending)
     if review.dry_run and review.state == PromotionReview.State.DONE:
         township = request.GET.get("township", "")
         outcome = request.GET.get("outcome", "")
         township_id = int(township) if township.isdigit() and len(township) < 12 else None
-        rows = review_selectors.dry_run_rows(review=review, township_id=township_id, outcome=outcome)
+        rows = selectors.dry_run_rows(review=review, township_id=township_id, outcome=outcome)
         page = Paginator(rows, DRY_ROWS_PER_PAGE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         context.update(
             {
                 "page": page,
-                "dry_rows": review_selectors.dry_run_page_rows(page.object_list),
+                "dry_rows": selectors.dry_run_page_rows(page.object_list),
                 "township_filter": township_id,
                 "outcome_filter": outcome,
                 "query": query.urlencode(),
@@ -124,15 +118,12 @@ def review_resume(request, pk):
     review = _get_review(request.user, pk)
     require(request.user.is_county_admin)
     try:
-        review_services.review_resume(review=review, user=request.user)
+        services.review_resume(review=review, user=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, _("The unfinished batches have been queued again."))
     return redirect("ranks:review_detail", pk=review.pk)
-
-
-# Rule settings ------------------------------------------------------------------------------------
 
 
 @login_required
@@ -144,7 +135,7 @@ def review_settings(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                changes = review_services.review_settings_update(user=request.user, values=form.values())
+                changes = services.review_settings_update(user=request.user, values=form.values())
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -159,11 +150,8 @@ def review_settings(request):
     )
 
 
-# Proposals ---------------------------------------------------------------------------------------
-
-
 def _require_proposal_reader(user):
-    require(review_selectors.can_read_proposals(user))
+    require(selectors.can_read_proposals(user))
 
 
 def _default_status(user):
@@ -174,7 +162,7 @@ def _filters(request):
     townships = townships_for_user(user=request.user)
     form = ProposalFilterForm(request.GET, townships=townships)
     data = form.cleaned_data if form.is_valid() else {}
-    year = data.get("year") or review_selectors.latest_year(user=request.user) or timezone.localdate().year - 1
+    year = data.get("year") or selectors.latest_year(user=request.user) or timezone.localdate().year - 1
     status = data.get("status") or _default_status(request.user)
     return form, {
         "year": year,
@@ -189,7 +177,7 @@ def _filters(request):
 def proposal_list(request):
     _require_proposal_reader(request.user)
     form, filters = _filters(request)
-    page = Paginator(review_selectors.proposal_search(user=request.user, **filters), PROPOSALS_PER_PAGE).get_page(
+    page = Paginator(selectors.proposal_search(user=request.user, **filters), PROPOSALS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -202,7 +190,7 @@ def proposal_list(request):
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "summary": review_selectors.proposal_summary(user=request.user, year=filters["year"])
+            "summary": selectors.proposal_summary(user=request.user, year=filters["year"])
             if request.user.is_county_approver
             else None,
             "can_submit": request.user.is_township_staff or request.user.is_county_admin,
@@ -223,7 +211,7 @@ def _back_to_list(request):
 @require_POST
 def proposal_submit_batch(request):
     require(request.user.is_township_staff or request.user.is_county_admin)
-    open_ones = review_selectors.proposals_for_user(user=request.user).filter(
+    open_ones = selectors.proposals_for_user(user=request.user).filter(
         status__in=[Proposal.Status.PENDING, Proposal.Status.SUBMITTED]
     )
     form = ProposalBatchSubmitForm(request.POST, proposals=open_ones)
@@ -232,9 +220,9 @@ def proposal_submit_batch(request):
         return _back_to_list(request)
     proposals = list(form.cleaned_data["proposal"].select_related("cadre"))
     try:
-        review_services.proposals_submit_batch(proposals=proposals, user=request.user, remarks=form.cleaned_data["remarks"])
+        decisions.proposals_submit_batch(proposals=proposals, user=request.user, remarks=form.cleaned_data["remarks"])
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, _("%(count)s proposals submitted to the county.") % {"count": len(proposals)})
     return _back_to_list(request)
@@ -244,7 +232,7 @@ def proposal_submit_batch(request):
 @require_POST
 def proposal_decide_batch(request):
     require(request.user.is_county_approver)
-    submitted = review_selectors.proposals_for_user(user=request.user).filter(status=Proposal.Status.SUBMITTED)
+    submitted = selectors.proposals_for_user(user=request.user).filter(status=Proposal.Status.SUBMITTED)
     form = ProposalBatchDecideForm(request.POST, proposals=submitted)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -253,13 +241,13 @@ def proposal_decide_batch(request):
     reason = form.cleaned_data["reason"]
     try:
         if form.cleaned_data["action"] == ProposalBatchDecideForm.APPROVE:
-            review_services.proposals_approve_batch(proposals=proposals, approver=request.user, comment=reason)
+            decisions.proposals_approve_batch(proposals=proposals, approver=request.user, comment=reason)
             done = _("%(count)s proposals approved; they take effect next month.")
         else:
-            review_services.proposals_reject_batch(proposals=proposals, approver=request.user, reason=reason)
+            decisions.proposals_reject_batch(proposals=proposals, approver=request.user, reason=reason)
             done = _("%(count)s proposals rejected.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, done % {"count": len(proposals)})
     return _back_to_list(request)
@@ -275,8 +263,8 @@ def _detail(request, proposal, *, submit_form=None, approve_form=None, reject_fo
         "ranks/proposal_detail.html",
         {
             "proposal": proposal,
-            "explained": review_selectors.explanation_view(proposal.explanation),
-            "history": review_selectors.proposal_history(proposal=proposal),
+            "explained": selectors.explanation_view(proposal.explanation),
+            "history": selectors.proposal_history(proposal=proposal),
             "can_submit": can_submit,
             "can_decide": can_decide,
             "submit_form": submit_form
@@ -291,7 +279,7 @@ def _detail(request, proposal, *, submit_form=None, approve_form=None, reject_fo
 @login_required
 def proposal_detail(request, pk):
     _require_proposal_reader(request.user)
-    proposal = review_selectors.get_proposal_for_user(user=request.user, pk=pk)
+    proposal = selectors.get_proposal_for_user(user=request.user, pk=pk)
     return _detail(request, proposal)
 
 
@@ -299,11 +287,11 @@ def proposal_detail(request, pk):
 @require_POST
 def proposal_submit(request, pk):
     require(request.user.is_township_staff or request.user.is_county_admin)
-    proposal = review_selectors.get_proposal_for_user(user=request.user, pk=pk)
+    proposal = selectors.get_proposal_for_user(user=request.user, pk=pk)
     form = ProposalSubmitForm(request.POST)
     if form.is_valid():
         try:
-            review_services.proposal_submit(
+            decisions.proposal_submit(
                 proposal=proposal, user=request.user, remarks=form.cleaned_data["remarks"], notes=form.cleaned_data["notes"]
             )
         except ValidationError as exc:
@@ -318,11 +306,11 @@ def proposal_submit(request, pk):
 @require_POST
 def proposal_approve(request, pk):
     require(request.user.is_county_approver)
-    proposal = review_selectors.get_proposal_for_user(user=request.user, pk=pk)
+    proposal = selectors.get_proposal_for_user(user=request.user, pk=pk)
     form = ProposalApproveForm(request.POST)
     if form.is_valid():
         try:
-            review_services.proposal_approve(proposal=proposal, approver=request.user, comment=form.cleaned_data["comment"])
+            decisions.proposal_approve(proposal=proposal, approver=request.user, comment=form.cleaned_data["comment"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -337,11 +325,11 @@ def proposal_approve(request, pk):
 @require_POST
 def proposal_reject(request, pk):
     require(request.user.is_county_approver)
-    proposal = review_selectors.get_proposal_for_user(user=request.user, pk=pk)
+    proposal = selectors.get_proposal_for_user(user=request.user, pk=pk)
     form = ProposalRejectForm(request.POST)
     if form.is_valid():
         try:
-            review_services.proposal_reject(proposal=proposal, approver=request.user, reason=form.cleaned_data["reason"])
+            decisions.proposal_reject(proposal=proposal, approver=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -13,6 +13,11 @@ HIGHEST_LEVEL = 1
 CENT = Decimal("0.01")
 
 
+def month_key(month: datetime.date) -> str:
+    """A month as YYYY-MM (the rosters' and the audit summaries' spelling)."""
+    return f"{month:%Y-%m}"
+
+
 def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 

@@ -3,7 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from . import dashboard as selectors
+from .board import dashboard_for
+from .charts import chart_data
 
 
 def _grade_year(request):
@@ -14,5 +15,5 @@ def _grade_year(request):
 
 @login_required
 def dashboard(request):
-    board = selectors.dashboard_for(user=request.user, grade_year=_grade_year(request))
-    return render(request, "ranks/dashboard.html", {"board": board, "charts": selectors.chart_data(board)})
+    board = dashboard_for(user=request.user, grade_year=_grade_year(request))
+    return render(request, "ranks/dashboard.html", {"board": board, "charts": chart_data(board)})

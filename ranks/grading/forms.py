@@ -1,30 +1,9 @@
+"""Forms of the initial grading pages and of the grading rule."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
-from .models import LadderStep
-
-LEVEL_CHOICES = [(level, str(level)) for level in range(rules.LOWEST_LEVEL, rules.HIGHEST_LEVEL - 1, -1)]
-
-
-class MonthField(forms.CharField):
-    """A month typed as YYYY-MM (the browser's month input); cleaned to its first day."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
-    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, for example 2026-03.")}
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        try:
-            return rules.parse_month(value)
-        except ValueError as exc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
-
-
-class MonthForm(forms.Form):
-    month = MonthField(label=_("Month"), required=False)
+from ..ladder.forms import LEVEL_CHOICES
 
 
 class GradingForm(forms.Form):
@@ -50,21 +29,6 @@ class GradingForm(forms.Form):
 
 class RejectForm(forms.Form):
     comment = forms.CharField(label=_("Reason for the rejection"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class LadderStepForm(forms.ModelForm):
-    class Meta:
-        model = LadderStep
-        fields = ["years_required", "requires_excellent_year", "required_commendation_level"]
-
-
-LadderFormSet = forms.modelformset_factory(LadderStep, form=LadderStepForm, extra=0, can_delete=False)
-
-
-class ScheduleForm(forms.Form):
-    effective_from = MonthField(label=_("From month"))
-    amount_per_level = forms.DecimalField(label=_("Yuan per level per month"), max_digits=12, decimal_places=2, min_value=0)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
 class GradingRuleForm(forms.Form):

@@ -17,10 +17,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cadre_mgmt.cadres import idnumbers
 from cadre_mgmt.cadres.exporting import safe_row
 
-from .models import Roster, RosterLine
+from ..models import Roster, RosterLine
+from .columns import HEADERS, PRINTED_FIELDS, WIDTHS
 
-HEADERS = ["序号", "乡镇", "村（社区）", "姓名", "身份证号", "职务", "职级", "月职级补贴（元）", "职级起始月份", "备注"]
-WIDTHS = [6, 10, 14, 10, 21, 30, 6, 16, 13, 46]
 HEADER_ROWS = 3
 MONEY = "#,##0.00"
 COUNT = '0"人"'
@@ -83,18 +82,7 @@ def roster_workbook(*, roster: Roster, township_id=None, full_id_numbers=False, 
     if township_id is not None:
         lines = lines.filter(township_id=township_id)
     total_rows = lines.count()
-    fields = [
-        "township_name",
-        "village_name",
-        "cadre_name",
-        "id_number_masked",
-        "posts_text",
-        "level",
-        "amount",
-        "since_month",
-        "remarks",
-        "kind",
-    ]
+    fields = [*PRINTED_FIELDS, "kind"]
     if full_id_numbers:
         fields.append("cadre__id_number_encrypted")
 

@@ -19,6 +19,26 @@ BONUS = "bonus"
 DEMOTION = "demotion"
 
 
+# The one table of the numeric parameters' ranges: the settings form offers them and RuleSettings refuses
+# anything outside them (stored JSON, the API, the command).
+PARAMETER_BOUNDS = {
+    "min_years_after_credit": (1, 20),
+    "years_grace_months": (0, 11),
+    "satisfaction_threshold": (Decimal("0"), Decimal("100")),
+    "max_leave_days": (0, 366),
+    "min_months_in_post": (0, 120),
+    "excellent_year_points": (Decimal("0"), Decimal("100")),
+    "collective_factor": (Decimal("0"), Decimal("1")),
+    "yearly_points_cap": (Decimal("0.5"), Decimal("100")),
+    "points_per_credit_year": (Decimal("0.5"), Decimal("100")),
+    "out_of_turn_extra_levels": (1, 2),
+    "demote_incompetent_levels": (1, 2),
+    "demote_basic_twice_levels": (1, 2),
+    "demote_veto_levels": (1, 2),
+    "demote_heavy_sanction_levels": (1, 2),
+}
+
+
 def _default_commendation_points():
     return {"county": Decimal("2"), "city": Decimal("4"), "province": Decimal("6"), "national": Decimal("10")}
 
@@ -86,26 +106,11 @@ class RuleSettings:
             if not ok:
                 problems.append(message)
 
-        check(self.min_years_after_credit >= 1, "min_years_after_credit must be at least 1")
-        check(0 <= self.years_grace_months <= 11, "years_grace_months must be 0..11")
-        check(0 <= self.satisfaction_threshold <= 100, "satisfaction_threshold must be 0..100")
-        check(0 <= self.max_leave_days <= 366, "max_leave_days must be 0..366")
-        check(0 <= self.min_months_in_post <= 120, "min_months_in_post must be 0..120")
-        check(self.excellent_year_points >= 0, "excellent_year_points cannot be negative")
+        for name, (low, high) in PARAMETER_BOUNDS.items():
+            check(low <= getattr(self, name) <= high, f"{name} must be {low}..{high}")
         check(set(self.commendation_points) == set(COMMENDATION_LEVELS), "commendation_points needs every level")
         check(all(value >= 0 for value in self.commendation_points.values()), "commendation points cannot be negative")
-        check(0 <= self.collective_factor <= 1, "collective_factor must be 0..1")
-        check(self.yearly_points_cap > 0, "yearly_points_cap must be positive")
-        check(self.points_per_credit_year > 0, "points_per_credit_year must be positive")
         check(self.out_of_turn_min_level in COMMENDATION_LEVELS, "out_of_turn_min_level must be a commendation level")
-        check(1 <= self.out_of_turn_extra_levels <= 2, "out_of_turn_extra_levels must be 1 or 2")
-        for name in (
-            "demote_incompetent_levels",
-            "demote_basic_twice_levels",
-            "demote_veto_levels",
-            "demote_heavy_sanction_levels",
-        ):
-            check(1 <= getattr(self, name) <= 2, f"{name} must be 1 or 2")
         check(self.heavy_party_min in PARTY_SEVERITIES, "heavy_party_min must be a Party sanction")
         check(self.heavy_gov_min in GOV_SEVERITIES, "heavy_gov_min must be a government sanction")
         check(set(self.dismissal_severities) <= set(SEVERITIES), "dismissal_severities holds unknown severities")

@@ -38,9 +38,10 @@ from cadre_mgmt.api.filters import IdFilter
 from cadre_mgmt.api.permissions import IsSignedIn, role_required
 from cadre_mgmt.api.viewsets import Router, ScopedViewSet
 
-from . import review_rules, review_selectors, review_services
-from .models import PromotionReview, Proposal
-from .serializers import RankChangeSerializer
+from ..ladder.serializers import RankChangeSerializer
+from ..models import PromotionReview, Proposal
+from . import decisions, selectors, services
+from . import rules as review_rules
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -238,38 +239,21 @@ class ProposalFilter(django_filters.FilterSet):
 
 
 class CanReadReviews(permissions.BasePermission):
-    """The run pages' rule (``review_selectors.can_read_reviews``)."""
+    """The run pages' rule (``selectors.can_read_reviews``)."""
 
     message = _("Your role may not do this.")
 
     def has_permission(self, request, view):
-        return review_selectors.can_read_reviews(request.user)
+        return selectors.can_read_reviews(request.user)
 
 
 class CanReadProposals(permissions.BasePermission):
-    """The proposals pages' rule (``review_selectors.can_read_proposals``)."""
+    """The proposals pages' rule (``selectors.can_read_proposals``)."""
 
     message = _("Your role may not do this.")
 
     def has_permission(self, request, view):
-        return review_selectors.can_read_proposals(request.user)
-
-
-def reviews_for_user(*, user):
-    """Every run, newest first (the run list page's order): no township's data but counts over all."""
-    return PromotionReview.objects.select_related("started_by").order_by("-created_at", "-id")
-
-
-def proposals_for_user(*, user):
-    """The caller's proposals (scoped by ``review_selectors.proposals_for_user``), latest year first, then
-    in the proposals page's order."""
-    return (
-        review_selectors.proposals_for_user(user=user)
-        .select_related(
-            "cadre", "cadre__village", "township", "submitted_by", "decided_by", "rank_change__cadre", "rank_change__approved_by"
-        )
-        .order_by("-year", "township__sort_order", "township__name", "cadre__village__sort_order", "cadre__name", "id")
-    )
+        return selectors.can_read_proposals(request.user)
 
 
 # ---------------------------------------------------------------- views
@@ -292,7 +276,7 @@ def proposals_for_user(*, user):
 )
 class PromotionReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = PromotionReviewSerializer
-    selector = reviews_for_user
+    selector = selectors.reviews_for_user
     filterset_class = PromotionReviewFilter
     parser_classes = [JSONParser]
 
@@ -305,7 +289,7 @@ class PromotionReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def create(self, request):
         serializer = ReviewStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        review = review_services.review_start(
+        review = services.review_start(
             year=serializer.validated_data["year"],
             dry_run=serializer.validated_data["dry_run"],
             user=request.user,
@@ -347,7 +331,7 @@ class PromotionReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
 )
 class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = ProposalSerializer
-    selector = proposals_for_user
+    selector = selectors.proposal_listing
     filterset_class = ProposalFilter
     parser_classes = [JSONParser]
 
@@ -376,7 +360,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return self._act(
             request,
             ProposalSubmitSerializer,
-            lambda proposal, remarks, notes: review_services.proposal_submit(
+            lambda proposal, remarks, notes: decisions.proposal_submit(
                 proposal=proposal, user=request.user, remarks=remarks, notes=notes
             ),
         )
@@ -386,7 +370,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return self._act(
             request,
             ProposalApproveSerializer,
-            lambda proposal, comment: review_services.proposal_approve(proposal=proposal, approver=request.user, comment=comment),
+            lambda proposal, comment: decisions.proposal_approve(proposal=proposal, approver=request.user, comment=comment),
         )
 
     @action(detail=True, methods=["post"])
@@ -394,7 +378,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return self._act(
             request,
             ProposalRejectSerializer,
-            lambda proposal, reason: review_services.proposal_reject(proposal=proposal, approver=request.user, reason=reason),
+            lambda proposal, reason: decisions.proposal_reject(proposal=proposal, approver=request.user, reason=reason),
         )
 
 

@@ -12,9 +12,9 @@ from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.cadres.models import Cadre, Township
 from cadre_mgmt.lookups import ids_in
 
-from . import review_rules
-from .models import PromotionReview, Proposal
-from .review_rules.labels import rule_label
+from ..models import PromotionReview, Proposal
+from . import rules as review_rules
+from .rules.labels import rule_label
 
 RECENT_RUNS = 30
 
@@ -28,8 +28,13 @@ def can_read_proposals(user) -> bool:
     return user.is_authenticated and (user.is_township_staff or user.is_county_approver)
 
 
-def recent_reviews(*, limit=RECENT_RUNS):
-    return list(PromotionReview.objects.select_related("started_by").order_by("-created_at", "-id")[:limit])
+def reviews_for_user(*, user):
+    """Every run, newest first (the run list page's order): no township's data but counts over all."""
+    return PromotionReview.objects.select_related("started_by").order_by("-created_at", "-id")
+
+
+def recent_reviews(*, user=None, limit=RECENT_RUNS):
+    return list(reviews_for_user(user=user)[:limit])
 
 
 def active_review(*, year):
@@ -97,6 +102,18 @@ def review_batches(*, review):
 def proposals_for_user(*, user):
     """Every proposal list starts here: township staff see their township's only."""
     return scope_for_user(Proposal.objects.all(), user, township_field="township")
+
+
+def proposal_listing(*, user):
+    """The caller's proposals (scoped by ``proposals_for_user``), latest year first, then in the proposals
+    page's order, with what a listing shows."""
+    return (
+        proposals_for_user(user=user)
+        .select_related(
+            "cadre", "cadre__village", "township", "submitted_by", "decided_by", "rank_change__cadre", "rank_change__approved_by"
+        )
+        .order_by("-year", "township__sort_order", "township__name", "cadre__village__sort_order", "cadre__name", "id")
+    )
 
 
 def get_proposal_for_user(*, user, pk):

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cadre_mgmt.cadres.formfields import ModelChoiceField, ModelMultipleChoiceField
 
-from . import review_rules
-from .models import Proposal
-from .review_rules.facts import COMMENDATION_LEVELS, GOV_SEVERITIES, PARTY_SEVERITIES, SEVERITIES
-from .review_rules.labels import commendation_level_label, parameter_label, rule_label, severity_label
+from ..models import Proposal
+from . import rules as review_rules
+from .rules.config import PARAMETER_BOUNDS
+from .rules.facts import COMMENDATION_LEVELS, GOV_SEVERITIES, PARTY_SEVERITIES, SEVERITIES
+from .rules.labels import commendation_level_label, parameter_label, rule_label, severity_label
 
 LEVEL_CHOICES = [("", _("Any level"))] + [(str(level), str(level)) for level in range(13, 0, -1)]
 
@@ -98,22 +99,6 @@ class ProposalBatchDecideForm(forms.Form):
 
 # The rule settings page: one switch and the parameters of each rule, built from the rules' description list.
 
-BOUNDS = {
-    "min_years_after_credit": (1, 20),
-    "years_grace_months": (0, 11),
-    "satisfaction_threshold": (Decimal("0"), Decimal("100")),
-    "max_leave_days": (0, 366),
-    "min_months_in_post": (0, 120),
-    "excellent_year_points": (Decimal("0"), Decimal("100")),
-    "collective_factor": (Decimal("0"), Decimal("1")),
-    "yearly_points_cap": (Decimal("0.5"), Decimal("100")),
-    "points_per_credit_year": (Decimal("0.5"), Decimal("100")),
-    "out_of_turn_extra_levels": (1, 2),
-    "demote_incompetent_levels": (1, 2),
-    "demote_basic_twice_levels": (1, 2),
-    "demote_veto_levels": (1, 2),
-    "demote_heavy_sanction_levels": (1, 2),
-}
 HELP = {
     "years_grace_months": _(
         "A promotion approved in January takes effect in February. With 1 grace month (the default) a year at the "
@@ -142,7 +127,7 @@ def _parameter_field(name, default):
         return _choice_field(label, GOV_SEVERITIES, severity_label)
     if name == "dismissal_severities":
         return _choice_field(label, SEVERITIES, severity_label, multiple=True)
-    low, high = BOUNDS.get(name, (None, None))
+    low, high = PARAMETER_BOUNDS.get(name, (None, None))
     if isinstance(default, bool):
         return forms.BooleanField(label=label, required=False)
     if isinstance(default, int):

@@ -1,62 +1,47 @@
-"""Writes of the promotion review: the county's rule settings, review runs and their batches, and the
-proposal workflow (township check and submission, county approval or rejection).
+"""Writes of the promotion review runs, and the county's rule settings.
 
 A run is started by ``review_start`` (from the page, the command, the beat schedule or an API view): it
 freezes the rules, creates one batch per township and, after commit, queues one Celery task per batch.
 ``review_batch_run`` evaluates one township and writes its proposals in one transaction; it is safe to
-run twice and after an interrupted attempt (nothing of an interrupted attempt is committed).
-"""
+run twice and after an interrupted attempt (nothing of an interrupted attempt is committed)."""
 
 import datetime
 import gc
 import logging
 from contextlib import contextmanager
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from celery import current_app
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadre_mgmt.accounts.scoping import township_allowed_for_user
+from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.audit.services import audit_record, diff, snapshot
-from cadre_mgmt.bulkinsert import insert_rows
+from cadre_mgmt.audit.services import audit_record, diff
 from cadre_mgmt.cadres.models import Cadre
-from cadre_mgmt.lookups import ids_in
 
-from . import review_rules, rules, selectors, services
-from .models import PromotionReview, Proposal, RankChange, ReviewBatch, ReviewSettings
-from .review_facts import (
+from ..models import PromotionReview, ReviewBatch, ReviewSettings
+from . import rules as review_rules
+from .facts import (
     NOT_STORED,
     all_cadre_facts,
     cadres_to_review,
     context_from_parameters,
     evaluations_of,
-    explanation_json,
-    explanation_text,
     review_parameters,
     stored_rule_values,
-    text_digest,
 )
+from .writing import write_proposals
 
 logger = logging.getLogger(__name__)
 
-WRITE_BATCH = 500
+
 ACTIVE = (PromotionReview.State.QUEUED, PromotionReview.State.RUNNING)
+
+
 FIRST_YEAR = 2000
-
-
-def _require_county_admin(user):
-    if user is None or not user.is_county_admin:
-        raise PermissionDenied
-
-
-def _require_county_approver(user):
-    if user is None or not user.is_county_approver:
-        raise PermissionDenied
-
-
-# Settings ---------------------------------------------------------------------------------------
+RUN_BATCH_TASK = "ranks.run_review_batch"
 
 
 @transaction.atomic
@@ -65,7 +50,7 @@ def review_settings_update(*, user, values) -> dict:
 
     ``values`` maps setting names to JSON values; names not given keep their current value.
     """
-    _require_county_admin(user)
+    require(user is not None and user.is_county_admin)
     row, _created = ReviewSettings.objects.select_for_update().get_or_create(pk=1)
     before = stored_rule_values()
     merged = {**before, **{k: v for k, v in values.items() if k not in NOT_STORED}}
@@ -90,9 +75,6 @@ def review_settings_update(*, user, values) -> dict:
     return changes
 
 
-# Review runs -------------------------------------------------------------------------------------
-
-
 def _already_running_error(year):
     return ValidationError(_("A promotion review of %(year)s is already running; wait until it has finished.") % {"year": year})
 
@@ -110,7 +92,7 @@ def review_start(*, year, trigger, user=None, dry_run=False, enqueue=True, today
     running is refused, by a check here and, for two starts at the same moment, by the database.
     """
     if user is not None:
-        _require_county_admin(user)
+        require(user is not None and user.is_county_admin)
     today = today or timezone.localdate()
     if not FIRST_YEAR <= year <= today.year:
         raise ValidationError(
@@ -155,10 +137,10 @@ def review_start(*, year, trigger, user=None, dry_run=False, enqueue=True, today
 
 
 def _enqueue(review_id, township_ids):
-    from .tasks import run_review_batch
-
+    # By name, not by importing ranks.tasks (which imports this module): the task registry of the app.
+    task = current_app.tasks[RUN_BATCH_TASK]
     for township_id in township_ids:
-        run_review_batch.delay(review_id, township_id)
+        task.delay(review_id, township_id)
 
 
 def review_run_now(*, review) -> PromotionReview:
@@ -174,7 +156,7 @@ def review_run_now(*, review) -> PromotionReview:
 @transaction.atomic
 def review_resume(*, review, user) -> PromotionReview:
     """Queue again the batches of a run that did not finish (a failed batch, or a worker lost for good)."""
-    _require_county_admin(user)
+    require(user is not None and user.is_county_admin)
     review = PromotionReview.objects.select_for_update().get(pk=review.pk)
     if review.state == PromotionReview.State.DONE:
         raise ValidationError(_("This review has finished; there is nothing to resume."))
@@ -215,9 +197,6 @@ def start_scheduled_review(*, today=None):
     except ValidationError:
         logger.info("scheduled promotion review of %s not started: one is already running", year)
         return None
-
-
-# One batch ---------------------------------------------------------------------------------------
 
 
 def review_batch_run(*, review_id, township_id) -> ReviewBatch:
@@ -299,7 +278,7 @@ def _batch_write(review_id, township_id):
             ]
             writes = {}
         else:
-            writes = _write_proposals(review, township_id, [f.cadre_id for f in facts], evaluations)
+            writes = write_proposals(review, township_id, [f.cadre_id for f in facts], evaluations)
     batch.counts = {"outcomes": tally.outcomes, "total": tally.total, "writes": writes, "dismissal": tally.dismissal}
     batch.state = ReviewBatch.State.DONE
     batch.attempts += 1
@@ -339,136 +318,6 @@ def _batch_failed(review_id, township_id, exc):
         batch.save()
         _review_progress(review_id)
     return batch
-
-
-PROPOSAL_UPDATE_FIELDS = [
-    "review",
-    "township",
-    "outcome",
-    "from_level",
-    "to_level",
-    "points_used",
-    "dismissal_recommended",
-    "review_date",
-    "explanation",
-    "digest",
-    "status",
-    "submitted_by",
-    "submitted_at",
-    "evaluated_at",
-]
-
-
-# A new proposal's columns, in the order _write_proposals builds its rows (the rest take their defaults:
-# empty remarks and notes, no submission, no decision).
-PROPOSAL_INSERT_COLUMNS = (
-    "review_id",
-    "year",
-    "cadre_id",
-    "township_id",
-    "outcome",
-    "from_level",
-    "to_level",
-    "points_used",
-    "dismissal_recommended",
-    "review_date",
-    "explanation",
-    "digest",
-    "status",
-    "evaluated_at",
-)
-
-
-def _write_proposals(review, township_id, ids, evaluations):
-    """Create or refresh the proposals of one batch (cadres ``ids``, their ``evaluations`` in the same
-    order, possibly still being computed). Decided proposals are never touched.
-
-    The proposals concerned are locked first, so an approval cannot slip between the read and the write.
-    New proposals stream into one COPY as they are evaluated: the database stores the first ones while
-    the rules work on the next. Rows are built from the rules' validated output and checked by the
-    database constraints; a ``full_clean()`` per row would cost several queries each on a 100,000-cadre
-    run. The audit trail is one record per batch (in ``_batch_write``) plus the run and evaluation time
-    kept on each proposal.
-    """
-    now = timezone.now()
-    existing = {}
-    for start in range(0, len(ids), WRITE_BATCH * 4):
-        rows = (
-            Proposal.objects.select_for_update(of=("self",))
-            .filter(ids_in("cadre_id", ids[start : start + WRITE_BATCH * 4]), year=review.year)
-            .order_by()  # the default order would join (and lock) cadres and villages
-            .values_list(
-                "pk", "cadre_id", "status", "outcome", "to_level", "digest", "township_id", "submitted_by_id", "submitted_at"
-            )
-        )
-        existing.update({row[1]: row for row in rows})
-    updated = []
-    counts = {"unchanged": 0, "decided_kept": 0}
-
-    def new_rows():
-        """COPY rows (PROPOSAL_INSERT_COLUMNS) of the new proposals; the others are sorted out on the way."""
-        for evaluation in evaluations:
-            cadre_id = evaluation.cadre_id
-            explanation = explanation_json(evaluation)
-            text = explanation_text(explanation)
-            digest = text_digest(text)
-            hold = evaluation.outcome == review_rules.HOLD
-            status = Proposal.Status.NO_ACTION if hold else Proposal.Status.PENDING
-            old = existing.get(cadre_id)
-            if old is None:
-                # A new proposal has no remarks, submission or decision yet.
-                yield (
-                    review.pk,
-                    review.year,
-                    cadre_id,
-                    township_id,
-                    evaluation.outcome,
-                    evaluation.from_level,
-                    evaluation.to_level,
-                    evaluation.points_used,
-                    evaluation.dismissal_recommended,
-                    review.review_date,
-                    text,
-                    digest,
-                    status,
-                    now,
-                )
-                continue
-            pk, _cadre_id, old_status, outcome, to_level, old_digest, old_township, submitted_by_id, submitted_at = old
-            if old_status in Proposal.DECIDED:
-                counts["decided_kept"] += 1
-                continue
-            if old_digest == digest and old_township == township_id:
-                counts["unchanged"] += 1
-                continue
-            proposal = Proposal(
-                pk=pk,
-                review=review,
-                year=review.year,
-                cadre_id=cadre_id,
-                township_id=township_id,
-                outcome=evaluation.outcome,
-                from_level=evaluation.from_level,
-                to_level=evaluation.to_level,
-                points_used=evaluation.points_used,
-                dismissal_recommended=evaluation.dismissal_recommended,
-                review_date=review.review_date,
-                explanation=explanation,
-                digest=digest,
-                status=status,
-                evaluated_at=now,
-            )
-            # A submitted proposal stays submitted if the verdict is the same; otherwise the township checks again.
-            same_verdict = (outcome, to_level) == (evaluation.outcome, evaluation.to_level)
-            if not hold and old_status == Proposal.Status.SUBMITTED and same_verdict:
-                proposal.status = Proposal.Status.SUBMITTED
-                proposal.submitted_by_id, proposal.submitted_at = submitted_by_id, submitted_at
-            updated.append(proposal)
-
-    created = insert_rows(Proposal, PROPOSAL_INSERT_COLUMNS, new_rows())
-    if updated:
-        Proposal.objects.bulk_update(updated, PROPOSAL_UPDATE_FIELDS, batch_size=WRITE_BATCH)
-    return {"created": created, "updated": len(updated), **counts}
 
 
 def _aggregate(batches):
@@ -514,166 +363,3 @@ def _review_progress(review_id):
         review.finished_at = timezone.now()
     review.save(update_fields=["batches_done", "counts", "errors", "state", "finished_at"])
     return review
-
-
-# Proposals --------------------------------------------------------------------------------------
-
-KIND_OF_OUTCOME = {
-    Proposal.Outcome.PROMOTE: RankChange.Kind.PROMOTION,
-    Proposal.Outcome.OUT_OF_TURN: RankChange.Kind.OUT_OF_TURN,
-    Proposal.Outcome.DEMOTE: RankChange.Kind.DEMOTION,
-}
-TRAIL_FIELDS = ("status", "township_remarks", "supporting_notes", "decision_comment", "reject_reason")
-FK_FIELDS = ("review", "cadre", "township", "submitted_by", "decided_by", "rank_change")
-
-
-def _check(proposal):
-    """Field checks of the values a person typed; the keys and constraints are the database's to check."""
-    proposal.full_clean(exclude=FK_FIELDS, validate_unique=False, validate_constraints=False)
-
-
-def _locked(proposal):
-    return Proposal.objects.select_for_update().select_related("cadre").get(pk=proposal.pk)
-
-
-def _refuse_if_not_open(proposal):
-    name = proposal.cadre.name
-    if proposal.is_decided:
-        raise ValidationError(_("The proposal for %(name)s has already been decided.") % {"name": name})
-    if not proposal.needs_decision:
-        raise ValidationError(_("The proposal for %(name)s changes no level and needs no decision.") % {"name": name})
-
-
-@transaction.atomic
-def proposal_submit(*, proposal, user, remarks="", notes="") -> Proposal:
-    """The township has checked the proposal: it goes to the county with its remarks and supporting notes.
-    A submitted proposal may be submitted again (to change the remarks) until the county decides."""
-    proposal = _locked(proposal)
-    if not (user.is_township_staff or user.is_county_admin) or not township_allowed_for_user(user, proposal.township_id):
-        raise PermissionDenied
-    _refuse_if_not_open(proposal)
-    before = snapshot(proposal, TRAIL_FIELDS)
-    proposal.status = Proposal.Status.SUBMITTED
-    proposal.township_remarks = (remarks or "").strip()
-    proposal.supporting_notes = (notes or "").strip()
-    proposal.submitted_by = user
-    proposal.submitted_at = timezone.now()
-    _check(proposal)
-    proposal.save(update_fields=["status", "township_remarks", "supporting_notes", "submitted_by", "submitted_at"])
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.UPDATE,
-        obj=proposal,
-        summary=_("Proposal submitted to the county"),
-        changes=diff(before, snapshot(proposal, TRAIL_FIELDS)),
-    )
-    return proposal
-
-
-@transaction.atomic
-def proposals_submit_batch(*, proposals, user, remarks="") -> list[Proposal]:
-    """Submit several proposals with the same remarks; all of them or none."""
-    return [proposal_submit(proposal=p, user=user, remarks=remarks, notes=p.supporting_notes) for p in proposals]
-
-
-def _rank_change_reason(proposal, comment):
-    text = _("%(year)s promotion review: %(outcome)s, level %(from)s → level %(to)s") % {
-        "year": proposal.year,
-        "outcome": proposal.get_outcome_display(),
-        "from": proposal.from_level,
-        "to": proposal.to_level,
-    }
-    if comment:
-        text += _("; ") + comment
-    return text[:300]
-
-
-@transaction.atomic
-def proposal_approve(*, proposal, approver, comment="") -> Proposal:
-    """Approve a submitted proposal: the rank history record is written in the same transaction, effective
-    the first day of the next month. The proposal is locked first: a second approval at the same moment
-    waits, then finds it decided and writes nothing."""
-    _require_county_approver(approver)
-    proposal = _locked(proposal)
-    _refuse_if_not_open(proposal)
-    cadre = proposal.cadre
-    if proposal.status != Proposal.Status.SUBMITTED:
-        raise ValidationError(_("The township has not submitted the proposal for %(name)s yet.") % {"name": cadre.name})
-    if cadre.status != Cadre.Status.IN_POST:
-        raise ValidationError(_("%(name)s has left post; the proposal cannot be approved.") % {"name": cadre.name})
-    now = timezone.now()
-    level_day = rules.effective_month_after(timezone.localdate(now))
-    current = selectors.rank_states_on(cadre_ids=[cadre.pk], day=level_day)[cadre.pk].level
-    if current != proposal.from_level:
-        raise ValidationError(
-            _(
-                "%(name)s is at level %(current)s now, not at level %(from)s as when the review ran; "
-                "run the review again before deciding."
-            )
-            % {"name": cadre.name, "current": current, "from": proposal.from_level}
-        )
-    comment = (comment or "").strip()
-    before = snapshot(proposal, TRAIL_FIELDS)
-    proposal.rank_change = services.rank_change_record(
-        cadre=cadre,
-        kind=KIND_OF_OUTCOME[proposal.outcome],
-        to_level=proposal.to_level,
-        approved_by=approver,
-        approved_at=now,
-        reason=_rank_change_reason(proposal, comment),
-        source=_("Promotion review %(year)s #%(id)s") % {"year": proposal.year, "id": proposal.pk},
-    )
-    proposal.status = Proposal.Status.APPROVED
-    proposal.decided_by = approver
-    proposal.decided_at = now
-    proposal.decision_comment = comment
-    _check(proposal)
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "rank_change"])
-    audit_record(
-        actor=approver,
-        action=AuditRecord.Action.DECIDE,
-        obj=proposal,
-        summary=_("Proposal approved: level %(from)s → level %(to)s from %(month)s")
-        % {"from": proposal.from_level, "to": proposal.to_level, "month": f"{proposal.rank_change.effective_month:%Y-%m}"},
-        changes=diff(before, snapshot(proposal, TRAIL_FIELDS)),
-    )
-    return proposal
-
-
-@transaction.atomic
-def proposals_approve_batch(*, proposals, approver, comment="") -> list[Proposal]:
-    """Approve a selection in one transaction: all of them or none (the message names the one refused)."""
-    return [proposal_approve(proposal=p, approver=approver, comment=comment) for p in proposals]
-
-
-@transaction.atomic
-def proposal_reject(*, proposal, approver, reason) -> Proposal:
-    """Reject a submitted proposal with the reason the township will read. No rank change is written."""
-    _require_county_approver(approver)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the rejection.")})
-    proposal = _locked(proposal)
-    _refuse_if_not_open(proposal)
-    if proposal.status != Proposal.Status.SUBMITTED:
-        raise ValidationError(_("The township has not submitted the proposal for %(name)s yet.") % {"name": proposal.cadre.name})
-    before = snapshot(proposal, TRAIL_FIELDS)
-    proposal.status = Proposal.Status.REJECTED
-    proposal.reject_reason = reason
-    proposal.decided_by = approver
-    proposal.decided_at = timezone.now()
-    _check(proposal)
-    proposal.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
-    audit_record(
-        actor=approver,
-        action=AuditRecord.Action.DECIDE,
-        obj=proposal,
-        summary=_("Proposal rejected"),
-        changes=diff(before, snapshot(proposal, TRAIL_FIELDS)),
-    )
-    return proposal
-
-
-@transaction.atomic
-def proposals_reject_batch(*, proposals, approver, reason) -> list[Proposal]:
-    return [proposal_reject(proposal=p, approver=approver, reason=reason) for p in proposals]

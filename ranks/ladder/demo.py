@@ -13,8 +13,11 @@ from django.utils import timezone
 
 from cadre_mgmt.cadres.models import Cadre
 
-from . import rules, selectors, services
-from .models import InitialGrading, RankChange, Roster
+from ..grading import selectors as grading_selectors
+from ..grading import services as grading_services
+from ..models import InitialGrading, RankChange, Roster
+from ..rosters import services as rosters_services
+from . import rules, services
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 GRADING_DAY = datetime.date(2023, 12, 20)
@@ -72,8 +75,8 @@ def seed_rank_history(stdout):
     township_users = {user.township_id: user for user in User.objects.filter(role="township_staff", township__isnull=False)}
     today = timezone.localdate()
 
-    cadres = list(selectors.ungraded_cadres_for(user=approver).order_by("pk"))
-    computed = selectors.computed_initial_levels(cadres=cadres, day=GRADING_DAY)
+    cadres = list(grading_selectors.ungraded_cadres_for(user=approver).order_by("pk"))
+    computed = grading_selectors.computed_initial_levels(cadres=cadres, day=GRADING_DAY)
     # The slot comes from the cadre's place among all cadres, so a second run picks the same ones.
     places = {pk: place for place, pk in enumerate(Cadre.objects.order_by("pk").values_list("pk", flat=True))}
     graded = pending = 0
@@ -83,7 +86,7 @@ def seed_rank_history(stdout):
             continue  # left ungraded: the township sees it on the initial grading page
         if slot == 13:
             if cadre.township_id in township_users:
-                services.initial_grading_submit(user=township_users[cadre.township_id], cadre=cadre)
+                grading_services.initial_grading_submit(user=township_users[cadre.township_id], cadre=cadre)
                 pending += 1
             continue
         _history(cadre, approver, computed[cadre.pk])
@@ -95,8 +98,8 @@ def seed_rank_history(stdout):
     created = 0
     for month in months:
         if not Roster.objects.filter(month=month).exists():
-            roster = services.roster_generate(month=month, user=approver)
-            services.roster_lock(roster=roster, user=approver)
+            roster = rosters_services.roster_generate(month=month, user=approver)
+            rosters_services.roster_lock(roster=roster, user=approver)
             created += 1
 
     # A mistake found after the lock: a correction reaching back two months, paid back in this month's roster.
@@ -117,7 +120,7 @@ def seed_rank_history(stdout):
                 effective_month=months[-2] if len(months) > 1 else months[-1],
             )
     if not Roster.objects.filter(month=this_month).exists():
-        services.roster_generate(month=this_month, user=approver)
+        rosters_services.roster_generate(month=this_month, user=approver)
         created += 1
     stdout.write(
         f"  职级：初始定级 {graded} 人，待审批 {pending} 人，花名册新建 {created} 个"

@@ -20,9 +20,10 @@ from cadre_mgmt.lookups import ids_in
 from incentives.selectors import commendation_points_table, commendations_for
 from supervision.selectors import review_facts
 
-from . import review_rules, rules
-from .models import LadderStep, Proposal, ReviewSettings
-from .selectors import rank_states_on
+from ..ladder import rules as ladder_rules
+from ..ladder.selectors import rank_states_on
+from ..models import LadderStep, Proposal, ReviewSettings
+from . import rules as review_rules
 
 CHUNK = 2000
 # The stored defaults differ from the rules module's in one place: a promotion approved in January takes
@@ -77,7 +78,7 @@ class ReviewContext:
 
 def review_dates(*, year, today=None) -> tuple[datetime.date, datetime.date]:
     today = today or timezone.localdate()
-    return min(datetime.date(year, 12, 31), today), rules.effective_month_after(today)
+    return min(datetime.date(year, 12, 31), today), ladder_rules.effective_month_after(today)
 
 
 def review_parameters(*, year, today=None) -> dict:

@@ -8,8 +8,8 @@ rejection pick proposals by a fixed rule, so a second run finds nothing left to 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from . import review_services
-from .models import PromotionReview, Proposal
+from ..models import PromotionReview, Proposal
+from . import decisions, services
 
 DEMO_YEAR = 2025
 REMARKS = ("经村务监督委员会核实，情况属实", "台账与考核材料齐全，同意上报", "已与本人谈话，无异议")
@@ -24,8 +24,8 @@ def seed_promotion_review(stdout):
 
     ran = False
     if not PromotionReview.objects.filter(year=DEMO_YEAR, dry_run=False, state=PromotionReview.State.DONE).exists():
-        review = review_services.review_start(year=DEMO_YEAR, user=admin, trigger=PromotionReview.Trigger.PAGE, enqueue=False)
-        review_services.review_run_now(review=review)
+        review = services.review_start(year=DEMO_YEAR, user=admin, trigger=PromotionReview.Trigger.PAGE, enqueue=False)
+        services.review_run_now(review=review)
         ran = True
 
     changes = Proposal.objects.filter(year=DEMO_YEAR, outcome__in=Proposal.CHANGES).select_related("cadre").order_by("pk")
@@ -35,19 +35,19 @@ def seed_promotion_review(stdout):
         officer = officers.get(proposal.township_id)
         if officer is None or proposal.cadre_id % 5 == 0:
             continue
-        review_services.proposal_submit(proposal=proposal, user=officer, remarks=REMARKS[proposal.cadre_id % len(REMARKS)])
+        decisions.proposal_submit(proposal=proposal, user=officer, remarks=REMARKS[proposal.cadre_id % len(REMARKS)])
         submitted += 1
     # The county rejects one (the first whose id is a multiple of 3), approves the others with ids not multiples of 3.
     if not changes.filter(status=Proposal.Status.REJECTED).exists():
         victim = next((p for p in changes.filter(status=Proposal.Status.SUBMITTED) if p.cadre_id % 3 == 0), None)
         if victim is not None:
-            review_services.proposal_reject(proposal=victim, approver=approver, reason=REJECT_REASON)
+            decisions.proposal_reject(proposal=victim, approver=approver, reason=REJECT_REASON)
     approved = 0
     for proposal in changes.filter(status=Proposal.Status.SUBMITTED):
         if proposal.cadre_id % 3 == 0:
             continue
         try:
-            review_services.proposal_approve(proposal=proposal, approver=approver, comment="同意")
+            decisions.proposal_approve(proposal=proposal, approver=approver, comment="同意")
         except ValidationError:
             continue  # the level changed since the review: left for the county to look at
         approved += 1
