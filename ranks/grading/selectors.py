@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from assessments.selectors import annual_results
@@ -67,3 +68,33 @@ def computed_initial_levels(*, cadres, day=None) -> dict[int, ComputedLevel]:
 def gradings_for(*, user, status=InitialGrading.Status.SUBMITTED):
     qs = InitialGrading.objects.filter(status=status).select_related("cadre", "cadre__village", "township", "submitted_by")
     return scope_for_user(qs, user, township_field="township")
+
+
+def can_read_gradings(user) -> bool:
+    """The initial grading page: the townships that submit and the county that decides."""
+    return user.is_authenticated and (user.is_township_staff or user.is_county_approver)
+
+
+def can_submit_gradings(user) -> bool:
+    return user.is_authenticated and (user.is_township_staff or user.is_county_admin)
+
+
+def can_approve_gradings(user) -> bool:
+    return user.is_authenticated and user.is_county_approver
+
+
+def ungraded_page_rows(*, user, limit=500):
+    """The page's cadres still to grade (the first ``limit``, in township and village order), each with
+    its computed level."""
+    ungraded = list(ungraded_cadres_for(user=user).order_by("township__sort_order", "village__sort_order", "name")[:limit])
+    computed = computed_initial_levels(cadres=ungraded)
+    return [(cadre, computed[cadre.pk]) for cadre in ungraded]
+
+
+def submitted_gradings(*, ids):
+    """The submitted gradings among ``ids`` (the approver's selection), with their cadres."""
+    return list(InitialGrading.objects.filter(pk__in=ids, status=InitialGrading.Status.SUBMITTED).select_related("cadre"))
+
+
+def get_submitted_grading(*, pk):
+    return get_object_or_404(InitialGrading.objects.select_related("cadre"), pk=pk, status=InitialGrading.Status.SUBMITTED)

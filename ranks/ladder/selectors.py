@@ -77,8 +77,17 @@ def allowance_for(level, month) -> Decimal:
     return rules.allowance_amount(level, row if row is not None else Decimal(0))
 
 
+def ladder_steps_queryset():
+    return LadderStep.objects.order_by("-from_level")
+
+
 def ladder_steps():
-    return list(LadderStep.objects.order_by("-from_level"))
+    return list(ladder_steps_queryset())
+
+
+def can_change_settings(user) -> bool:
+    """The ladder, the allowance schedule and the grading rule: the county administrator."""
+    return user.is_authenticated and user.is_county_admin
 
 
 def cadre_rank_history(*, cadre):

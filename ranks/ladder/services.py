@@ -44,6 +44,13 @@ def ladder_step_update(*, user, step, years_required, requires_excellent_year, r
 
 
 @transaction.atomic
+def ladder_update(*, user, steps) -> int:
+    """Save the whole ladder page at once: ``steps`` is [(step, {field: value})]. Returns how many
+    steps changed; all of them or none."""
+    return sum(1 for step, values in steps if ladder_step_update(user=user, step=step, **values))
+
+
+@transaction.atomic
 def allowance_schedule_set(*, user, effective_from, amount_per_level, note=""):
     """Set the yuan per level from month ``effective_from`` onward. Months before it never change;
     a month whose roster is locked cannot be changed (what was paid stays as it was)."""

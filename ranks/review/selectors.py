@@ -12,6 +12,7 @@ from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.cadres.models import Cadre, Township
 from cadre_mgmt.lookups import ids_in
 
+from ..ladder.selectors import budget_figures
 from ..models import PromotionReview, Proposal
 from . import rules as review_rules
 from .rules.labels import rule_label
@@ -26,6 +27,62 @@ def can_read_reviews(user) -> bool:
 
 def can_read_proposals(user) -> bool:
     return user.is_authenticated and (user.is_township_staff or user.is_county_approver)
+
+
+def can_start_reviews(user) -> bool:
+    """Starting and resuming runs, and the rule settings: the county administrator."""
+    return user.is_authenticated and user.is_county_admin
+
+
+can_change_rules = can_start_reviews
+
+
+def can_submit_proposals(user) -> bool:
+    return user.is_authenticated and (user.is_township_staff or user.is_county_admin)
+
+
+def can_decide_proposals(user) -> bool:
+    return user.is_authenticated and user.is_county_approver
+
+
+def can_resume_review(user, review) -> bool:
+    return can_start_reviews(user) and review.state != PromotionReview.State.DONE
+
+
+def proposal_permissions(user, proposal) -> dict:
+    """What the proposal page offers this user: {"can_submit", "can_decide"}."""
+    open_for_township = proposal.needs_decision and proposal.status in (Proposal.Status.PENDING, Proposal.Status.SUBMITTED)
+    return {
+        "can_submit": open_for_township and can_submit_proposals(user),
+        "can_decide": can_decide_proposals(user) and proposal.status == Proposal.Status.SUBMITTED,
+    }
+
+
+def review_budget(*, user, review):
+    """What next month's allowances come to if every proposal of a finished run awaiting the county is
+    approved; None for a dry run or a run still going."""
+    if review.dry_run or review.state != PromotionReview.State.DONE:
+        return None
+    return budget_figures(user=user, extra_pending=pending_proposal_changes(user=user, year=review.year))
+
+
+def dry_run_filters(query) -> tuple[int | None, str]:
+    """The dry-run table's (township id, outcome) filters from the query string; junk is ignored."""
+    township = query.get("township", "")
+    return (int(township) if township.isdigit() and len(township) < 12 else None), query.get("outcome", "")
+
+
+def default_proposal_status(user):
+    return Proposal.Status.SUBMITTED if user.is_county_approver else Proposal.Status.PENDING
+
+
+def open_proposals_for_user(*, user):
+    """The proposals a township may still submit (or submit again)."""
+    return proposals_for_user(user=user).filter(status__in=[Proposal.Status.PENDING, Proposal.Status.SUBMITTED])
+
+
+def submitted_proposals_for_user(*, user):
+    return proposals_for_user(user=user).filter(status=Proposal.Status.SUBMITTED)
 
 
 def reviews_for_user(*, user):

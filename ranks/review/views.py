@@ -2,8 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.selectors import townships_for_user
-from cadre_mgmt.web import refusal_text
+from cadre_mgmt.web import list_page, paginate, post_action, submit_form
 from incentives.selectors import commendation_points_table
 
-from ..ladder.selectors import budget_figures
 from ..models import PromotionReview, Proposal
+from ..responses import after, refused_is_400
 from . import decisions, selectors, services
 from .facts import stored_rule_values
 from .forms import (
@@ -34,36 +32,23 @@ PROPOSALS_PER_PAGE = 50
 DRY_ROWS_PER_PAGE = 100
 
 
-def _review_list(request, form, status=200):
-    return render(
-        request,
-        "ranks/review_list.html",
-        {"reviews": selectors.recent_reviews(), "form": form, "can_start": request.user.is_county_admin},
-        status=status,
-    )
-
-
 @login_required
 def review_list(request):
-    require(selectors.can_read_reviews(request.user))
-    if request.method == "POST":
-        require(request.user.is_county_admin)
-        form = ReviewStartForm(request.POST)
-        if form.is_valid():
-            try:
-                review = services.review_start(
-                    year=form.cleaned_data["year"],
-                    dry_run=form.cleaned_data["dry_run"],
-                    user=request.user,
-                    trigger=PromotionReview.Trigger.PAGE,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("The review of %(year)s has started.") % {"year": review.year})
-                return redirect("ranks:review_detail", pk=review.pk)
-        return _review_list(request, form, status=400)
-    return _review_list(request, ReviewStartForm())
+    user = request.user
+    require(selectors.can_read_reviews(user))
+    require(request.method != "POST" or selectors.can_start_reviews(user))
+    form = ReviewStartForm(request.POST) if request.method == "POST" else ReviewStartForm()
+    start = lambda data: services.review_start(user=user, trigger=PromotionReview.Trigger.PAGE, **data)  # noqa: E731
+    call, success = after(start, lambda review: _("The review of %(year)s has started.") % {"year": review.year})
+    context = {
+        "reviews": selectors.recent_reviews(),
+        "can_start": selectors.can_start_reviews(user),
+        "can_change_rules": selectors.can_change_rules(user),
+    }
+    redirect_to = lambda review: reverse("ranks:review_detail", args=[review.pk])  # noqa: E731
+    template = "ranks/review_list.html"
+    response = submit_form(request, form, call, success, template=template, context=context, redirect_to=redirect_to)
+    return refused_is_400(request, response)
 
 
 def _get_review(user, pk):
@@ -71,37 +56,31 @@ def _get_review(user, pk):
     return get_object_or_404(PromotionReview.objects.select_related("started_by"), pk=pk)
 
 
+def _dry_run_context(request, review):
+    township_id, outcome = selectors.dry_run_filters(request.GET)
+    rows = selectors.dry_run_rows(review=review, township_id=township_id, outcome=outcome)
+    page, query = paginate(request, rows, per_page=DRY_ROWS_PER_PAGE)
+    return {
+        "page": page,
+        "dry_rows": selectors.dry_run_page_rows(page.object_list),
+        "township_filter": township_id,
+        "outcome_filter": outcome,
+        "query": query,
+        "outcomes": Proposal.Outcome.choices,
+    }
+
+
 @login_required
 def review_detail(request, pk):
     review = _get_review(request.user, pk)
     context = {
         "review": review,
-        "can_resume": request.user.is_county_admin and review.state != PromotionReview.State.DONE,
+        "can_resume": selectors.can_resume_review(request.user, review),
         "dry_rows": None,
-        "budget": None,
+        "budget": selectors.review_budget(user=request.user, review=review),
     }
-    if not review.dry_run and review.state == PromotionReview.State.DONE:
-        # What next month's allowances come to if every proposal awaiting the county is approved.
-        pending = selectors.pending_proposal_changes(user=request.user, year=review.year)
-        context["budget"] = budget_figures(user=request.user, extra_pending=pending)
     if review.dry_run and review.state == PromotionReview.State.DONE:
-        township = request.GET.get("township", "")
-        outcome = request.GET.get("outcome", "")
-        township_id = int(township) if township.isdigit() and len(township) < 12 else None
-        rows = selectors.dry_run_rows(review=review, township_id=township_id, outcome=outcome)
-        page = Paginator(rows, DRY_ROWS_PER_PAGE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            {
-                "page": page,
-                "dry_rows": selectors.dry_run_page_rows(page.object_list),
-                "township_filter": township_id,
-                "outcome_filter": outcome,
-                "query": query.urlencode(),
-                "outcomes": Proposal.Outcome.choices,
-            }
-        )
+        context.update(_dry_run_context(request, review))
     return render(request, "ranks/review_detail.html", context)
 
 
@@ -116,54 +95,34 @@ def review_progress(request, pk):
 @require_POST
 def review_resume(request, pk):
     review = _get_review(request.user, pk)
-    require(request.user.is_county_admin)
-    try:
-        services.review_resume(review=review, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, refusal_text(exc))
-    else:
-        messages.success(request, _("The unfinished batches have been queued again."))
-    return redirect("ranks:review_detail", pk=review.pk)
+    require(selectors.can_start_reviews(request.user))
+    return post_action(
+        request,
+        lambda: services.review_resume(review=review, user=request.user),
+        success=_("The unfinished batches have been queued again."),
+        redirect_to=reverse("ranks:review_detail", args=[review.pk]),
+    )
 
 
 @login_required
 def review_settings(request):
-    require(request.user.is_county_admin)
-    stored = stored_rule_values()
-    form = ReviewSettingsForm(request.POST or None, initial=ReviewSettingsForm.initial_from(stored))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                changes = services.review_settings_update(user=request.user, values=form.values())
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Rule settings saved: %(count)s values changed.") % {"count": len(changes)})
-                return redirect("ranks:review_settings")
-        status = 400
-    return render(
-        request,
-        "ranks/review_settings_form.html",
-        {"form": form, "groups": form.grouped(), "commendation_points": commendation_points_table()},
-        status=status,
+    require(selectors.can_change_rules(request.user))
+    form = ReviewSettingsForm(request.POST or None, initial=ReviewSettingsForm.initial_from(stored_rule_values()))
+    call, success = after(
+        lambda _data: services.review_settings_update(user=request.user, values=form.values()),
+        lambda changes: _("Rule settings saved: %(count)s values changed.") % {"count": len(changes)},
     )
-
-
-def _require_proposal_reader(user):
-    require(selectors.can_read_proposals(user))
-
-
-def _default_status(user):
-    return Proposal.Status.SUBMITTED if user.is_county_approver else Proposal.Status.PENDING
+    context = {"groups": form.grouped(), "commendation_points": commendation_points_table()}
+    template = "ranks/review_settings_form.html"
+    response = submit_form(request, form, call, success, template=template, context=context, redirect_to="ranks:review_settings")
+    return refused_is_400(request, response)
 
 
 def _filters(request):
-    townships = townships_for_user(user=request.user)
-    form = ProposalFilterForm(request.GET, townships=townships)
+    form = ProposalFilterForm(request.GET, townships=townships_for_user(user=request.user))
     data = form.cleaned_data if form.is_valid() else {}
     year = data.get("year") or selectors.latest_year(user=request.user) or timezone.localdate().year - 1
-    status = data.get("status") or _default_status(request.user)
+    status = data.get("status") or selectors.default_proposal_status(request.user)
     return form, {
         "year": year,
         "township": data.get("township"),
@@ -175,164 +134,137 @@ def _filters(request):
 
 @login_required
 def proposal_list(request):
-    _require_proposal_reader(request.user)
+    user = request.user
+    require(selectors.can_read_proposals(user))
     form, filters = _filters(request)
-    page = Paginator(selectors.proposal_search(user=request.user, **filters), PROPOSALS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "ranks/proposal_list.html",
-        {
-            "form": form,
-            "filters": filters,
-            "page": page,
-            "query": query.urlencode(),
-            "summary": selectors.proposal_summary(user=request.user, year=filters["year"])
-            if request.user.is_county_approver
-            else None,
-            "can_submit": request.user.is_township_staff or request.user.is_county_admin,
-            "can_decide": request.user.is_county_approver,
-            "statuses": Proposal.Status,
-        },
-    )
+    can_decide = selectors.can_decide_proposals(user)
+    context = {
+        "form": form,
+        "filters": filters,
+        "summary": selectors.proposal_summary(user=user, year=filters["year"]) if can_decide else None,
+        "can_submit": selectors.can_submit_proposals(user),
+        "can_decide": can_decide,
+        "can_read_reviews": selectors.can_read_reviews(user),
+        "statuses": Proposal.Status,
+    }
+    rows = selectors.proposal_search(user=user, **filters)
+    return list_page(request, "ranks/proposal_list.html", rows, context, per_page=PROPOSALS_PER_PAGE)
 
 
-def _back_to_list(request):
+def _list_url(request):
     target = request.POST.get("next", "")
-    if target.startswith(reverse("ranks:proposals")):
-        return redirect(target)
-    return redirect("ranks:proposals")
+    return target if target.startswith(reverse("ranks:proposals")) else reverse("ranks:proposals")
+
+
+def _refuse_form(request, form):
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(_list_url(request))
 
 
 @login_required
 @require_POST
 def proposal_submit_batch(request):
-    require(request.user.is_township_staff or request.user.is_county_admin)
-    open_ones = selectors.proposals_for_user(user=request.user).filter(
-        status__in=[Proposal.Status.PENDING, Proposal.Status.SUBMITTED]
-    )
-    form = ProposalBatchSubmitForm(request.POST, proposals=open_ones)
+    require(selectors.can_submit_proposals(request.user))
+    form = ProposalBatchSubmitForm(request.POST, proposals=selectors.open_proposals_for_user(user=request.user))
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _back_to_list(request)
+        return _refuse_form(request, form)
     proposals = list(form.cleaned_data["proposal"].select_related("cadre"))
-    try:
-        decisions.proposals_submit_batch(proposals=proposals, user=request.user, remarks=form.cleaned_data["remarks"])
-    except ValidationError as exc:
-        messages.error(request, refusal_text(exc))
-    else:
-        messages.success(request, _("%(count)s proposals submitted to the county.") % {"count": len(proposals)})
-    return _back_to_list(request)
+    remarks = form.cleaned_data["remarks"]
+    return post_action(
+        request,
+        lambda: decisions.proposals_submit_batch(proposals=proposals, user=request.user, remarks=remarks),
+        success=_("%(count)s proposals submitted to the county.") % {"count": len(proposals)},
+        redirect_to=_list_url(request),
+    )
 
 
 @login_required
 @require_POST
 def proposal_decide_batch(request):
-    require(request.user.is_county_approver)
-    submitted = selectors.proposals_for_user(user=request.user).filter(status=Proposal.Status.SUBMITTED)
-    form = ProposalBatchDecideForm(request.POST, proposals=submitted)
+    require(selectors.can_decide_proposals(request.user))
+    form = ProposalBatchDecideForm(request.POST, proposals=selectors.submitted_proposals_for_user(user=request.user))
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _back_to_list(request)
+        return _refuse_form(request, form)
     proposals = list(form.cleaned_data["proposal"].select_related("cadre"))
     reason = form.cleaned_data["reason"]
-    try:
-        if form.cleaned_data["action"] == ProposalBatchDecideForm.APPROVE:
-            decisions.proposals_approve_batch(proposals=proposals, approver=request.user, comment=reason)
-            done = _("%(count)s proposals approved; they take effect next month.")
-        else:
-            decisions.proposals_reject_batch(proposals=proposals, approver=request.user, reason=reason)
-            done = _("%(count)s proposals rejected.")
-    except ValidationError as exc:
-        messages.error(request, refusal_text(exc))
+    if form.cleaned_data["action"] == ProposalBatchDecideForm.APPROVE:
+        call = lambda: decisions.proposals_approve_batch(proposals=proposals, approver=request.user, comment=reason)  # noqa: E731
+        done = _("%(count)s proposals approved; they take effect next month.")
     else:
-        messages.success(request, done % {"count": len(proposals)})
-    return _back_to_list(request)
+        call = lambda: decisions.proposals_reject_batch(proposals=proposals, approver=request.user, reason=reason)  # noqa: E731
+        done = _("%(count)s proposals rejected.")
+    return post_action(request, call, success=done % {"count": len(proposals)}, redirect_to=_list_url(request))
 
 
-def _detail(request, proposal, *, submit_form=None, approve_form=None, reject_form=None, status=200):
-    user = request.user
-    open_for_township = proposal.needs_decision and proposal.status in (Proposal.Status.PENDING, Proposal.Status.SUBMITTED)
-    can_submit = open_for_township and (user.is_township_staff or user.is_county_admin)
-    can_decide = user.is_county_approver and proposal.status == Proposal.Status.SUBMITTED
-    return render(
-        request,
-        "ranks/proposal_detail.html",
-        {
-            "proposal": proposal,
-            "explained": selectors.explanation_view(proposal.explanation),
-            "history": selectors.proposal_history(proposal=proposal),
-            "can_submit": can_submit,
-            "can_decide": can_decide,
-            "submit_form": submit_form
-            or ProposalSubmitForm(initial={"remarks": proposal.township_remarks, "notes": proposal.supporting_notes}),
-            "approve_form": approve_form or ProposalApproveForm(),
-            "reject_form": reject_form or ProposalRejectForm(),
-        },
-        status=status,
-    )
+def _detail_context(request, proposal, *, submit_form=None, approve_form=None, reject_form=None):
+    initial = {"remarks": proposal.township_remarks, "notes": proposal.supporting_notes}
+    return {
+        "proposal": proposal,
+        "explained": selectors.explanation_view(proposal.explanation),
+        "history": selectors.proposal_history(proposal=proposal),
+        **selectors.proposal_permissions(request.user, proposal),
+        "submit_form": submit_form or ProposalSubmitForm(initial=initial),
+        "approve_form": approve_form or ProposalApproveForm(),
+        "reject_form": reject_form or ProposalRejectForm(),
+    }
 
 
 @login_required
 def proposal_detail(request, pk):
-    _require_proposal_reader(request.user)
+    require(selectors.can_read_proposals(request.user))
     proposal = selectors.get_proposal_for_user(user=request.user, pk=pk)
-    return _detail(request, proposal)
+    return render(request, "ranks/proposal_detail.html", _detail_context(request, proposal))
+
+
+def _decision(request, proposal, form, call, success, which):
+    """One action form of the proposal page: the service, then back to the page (or the page, 400, with the errors)."""
+    context = _detail_context(request, proposal, **{which: form})
+    redirect_to = reverse("ranks:proposal_detail", args=[proposal.pk])
+    template = "ranks/proposal_detail.html"
+    response = submit_form(request, form, call, success, template=template, context=context, redirect_to=redirect_to)
+    return refused_is_400(request, response)
 
 
 @login_required
 @require_POST
 def proposal_submit(request, pk):
-    require(request.user.is_township_staff or request.user.is_county_admin)
+    require(selectors.can_submit_proposals(request.user))
     proposal = selectors.get_proposal_for_user(user=request.user, pk=pk)
-    form = ProposalSubmitForm(request.POST)
-    if form.is_valid():
-        try:
-            decisions.proposal_submit(
-                proposal=proposal, user=request.user, remarks=form.cleaned_data["remarks"], notes=form.cleaned_data["notes"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The proposal for %(name)s has been submitted.") % {"name": proposal.cadre.name})
-            return redirect("ranks:proposal_detail", pk=proposal.pk)
-    return _detail(request, proposal, submit_form=form, status=400)
+    return _decision(
+        request,
+        proposal,
+        ProposalSubmitForm(request.POST),
+        lambda data: decisions.proposal_submit(proposal=proposal, user=request.user, **data),
+        _("The proposal for %(name)s has been submitted.") % {"name": proposal.cadre.name},
+        "submit_form",
+    )
 
 
 @login_required
 @require_POST
 def proposal_approve(request, pk):
-    require(request.user.is_county_approver)
+    require(selectors.can_decide_proposals(request.user))
     proposal = selectors.get_proposal_for_user(user=request.user, pk=pk)
-    form = ProposalApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            decisions.proposal_approve(proposal=proposal, approver=request.user, comment=form.cleaned_data["comment"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, _("The proposal for %(name)s is approved; it takes effect next month.") % {"name": proposal.cadre.name}
-            )
-            return redirect("ranks:proposal_detail", pk=proposal.pk)
-    return _detail(request, proposal, approve_form=form, status=400)
+    return _decision(
+        request,
+        proposal,
+        ProposalApproveForm(request.POST),
+        lambda data: decisions.proposal_approve(proposal=proposal, approver=request.user, **data),
+        _("The proposal for %(name)s is approved; it takes effect next month.") % {"name": proposal.cadre.name},
+        "approve_form",
+    )
 
 
 @login_required
 @require_POST
 def proposal_reject(request, pk):
-    require(request.user.is_county_approver)
+    require(selectors.can_decide_proposals(request.user))
     proposal = selectors.get_proposal_for_user(user=request.user, pk=pk)
-    form = ProposalRejectForm(request.POST)
-    if form.is_valid():
-        try:
-            decisions.proposal_reject(proposal=proposal, approver=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The proposal for %(name)s has been rejected.") % {"name": proposal.cadre.name})
-            return redirect("ranks:proposal_detail", pk=proposal.pk)
-    return _detail(request, proposal, reject_form=form, status=400)
+    return _decision(
+        request,
+        proposal,
+        ProposalRejectForm(request.POST),
+        lambda data: decisions.proposal_reject(proposal=proposal, approver=request.user, **data),
+        _("The proposal for %(name)s has been rejected.") % {"name": proposal.cadre.name},
+        "reject_form",
+    )

@@ -17,6 +17,11 @@ EXPORT_ASYNC_ROWS = 3000
 RUN_EXPORT_TASK = "ranks.run_roster_export"
 
 
+def can_export_rosters(user) -> bool:
+    """County users export every township; a township user only their own (and needs one)."""
+    return user.sees_all_townships or user.township_id is not None
+
+
 def _export_scope(user):
     if user.sees_all_townships:
         return None

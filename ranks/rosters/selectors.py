@@ -3,13 +3,16 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q, Sum
+from django.shortcuts import get_object_or_404
 
 from cadre_mgmt.accounts.scoping import scope_for_user
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.selectors import townships_for_user
 
 from ..ladder import rules
-from ..models import RankChange, Roster, RosterLine
+from ..models import RankChange, Roster, RosterExport, RosterLine
 
 
 def roster_for_month(*, month):
@@ -136,3 +139,45 @@ def _change_reasons(*, cadre_ids, month):
         cadre_id: f"{RankChange.Kind(kind).label}：{reason}"
         for cadre_id, kind, reason in rows.values_list("cadre_id", "kind", "reason")
     }
+
+
+LINES_PER_PAGE = 100
+
+
+def can_manage_rosters(user) -> bool:
+    """Generating and locking rosters: the county's approvers."""
+    return user.is_authenticated and user.is_county_approver
+
+
+def latest_roster_month():
+    return Roster.objects.order_by("-month").values_list("month", flat=True).first()
+
+
+def roster_township(*, user, raw):
+    """The county users' township filter (?township=id among the townships they may read); None for all."""
+    townships = townships_for_user(user=user) if user.sees_all_townships else None
+    township = townships.filter(pk=raw).first() if townships is not None and raw.isdigit() else None
+    return townships, township
+
+
+def roster_page(*, roster, user, township=None, page=None) -> dict:
+    """The roster page's figures: per-township totals, the grand total and one page of lines.
+
+    The totals already counted the lines: the paginator gets that count, not a second COUNT over a
+    100,000-line month.
+    """
+    totals, grand = roster_totals(roster=roster, user=user)
+    paginator = Paginator(roster_lines(roster=roster, user=user, township=township), LINES_PER_PAGE)
+    paginator.count = next((t.lines for t in totals if t.township_id == township.pk), 0) if township else grand.lines
+    return {
+        "totals": totals,
+        "grand": grand,
+        "page": paginator.get_page(page),
+        "query": f"month={roster.month:%Y-%m}" + (f"&township={township.pk}" if township else ""),
+        "exports": RosterExport.objects.filter(roster=roster, requested_by=user)[:3],
+    }
+
+
+def export_for_user(*, user, pk):
+    """Only the person who asked for an export sees it (it carries their scope)."""
+    return get_object_or_404(RosterExport.objects.select_related("roster"), pk=pk, requested_by=user)
