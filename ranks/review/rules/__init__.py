@@ -7,16 +7,10 @@ and freezes ``Evaluation.to_dict()`` into each proposal.
 """
 
 from .conditions import (
-    DEMOTION_TRIGGERS,
     DISQUALIFIERS,
     ConditionResult,
     basic_integrity,
     basic_years,
-    demote_basic_twice,
-    demote_heavy_sanction,
-    demote_incompetent,
-    demote_veto,
-    dismissal,
     dq_attendance,
     dq_grade,
     dq_investigation,
@@ -25,7 +19,6 @@ from .conditions import (
     dq_tenure,
     dq_veto,
     full_years,
-    is_heavy,
     out_of_turn,
 )
 from .config import (
@@ -39,6 +32,15 @@ from .config import (
     default_ladder,
     parameter_labels,
     rule_descriptions,
+)
+from .demotions import (
+    DEMOTION_TRIGGERS,
+    demote_basic_twice,
+    demote_heavy_sanction,
+    demote_incompetent,
+    demote_veto,
+    dismissal,
+    is_heavy,
 )
 from .engine import DEMOTE, HOLD, OUT_OF_TURN, OUTCOMES, PROMOTE, Evaluation, evaluate, evaluate_many
 from .facts import (

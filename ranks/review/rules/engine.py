@@ -12,16 +12,15 @@ from datetime import date
 from decimal import Decimal
 
 from .conditions import (
-    DEMOTION_TRIGGERS,
     DISQUALIFIERS,
     KINDS,
     ConditionResult,
     basic_integrity,
     basic_years,
-    dismissal,
     out_of_turn,
 )
 from .config import BASIC, BONUS, DEMOTION, DISQUALIFIER, LadderStepRule, RuleSettings, default_ladder
+from .demotions import DEMOTION_TRIGGERS, dismissal
 from .facts import HIGHEST_LEVEL, LOWEST_LEVEL, CadreFacts
 from .labels import rule_label
 from .points import COUNTED, PointItem, PointsSummary, PointsYear, points_summary
