@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from assessments.selectors import annual_results
-from cadre_mgmt.accounts.scoping import scope_for_user
+from cadre_mgmt.accounts.scoping import scope_for_user, writable_for_user
 from cadre_mgmt.cadres.models import Cadre
 
 from ..ladder import rules
@@ -30,12 +30,21 @@ def _basically_competent_recently(cadre_ids, day):
     }
 
 
-def ungraded_cadres_for(*, user):
-    """Cadres in post with no rank history and no open grading, in the user's scope."""
+def _ungraded():
     has_history = RankChange.objects.filter(cadre_id=OuterRef("pk"))
     open_grading = InitialGrading.objects.filter(cadre_id=OuterRef("pk"), status__in=["submitted", "approved"])
     qs = Cadre.objects.filter(status=Cadre.Status.IN_POST).filter(~Exists(has_history), ~Exists(open_grading))
-    return scope_for_user(qs.select_related("township", "village"), user, township_field="township")
+    return qs.select_related("township", "village")
+
+
+def ungraded_cadres_for(*, user):
+    """Cadres in post with no rank history and no open grading, in the user's scope."""
+    return scope_for_user(_ungraded(), user, township_field="township")
+
+
+def submittable_cadres_for(*, user):
+    """The ungraded cadres the user may submit a grading for (the batch form's choices)."""
+    return writable_for_user(_ungraded(), user, township_field="township")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.scoping import require, township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.audit.services import audit_record, diff, snapshot
+from cadre_mgmt.audit.services import audit_record, audited_create, audited_update
 from cadre_mgmt.cadres.models import Cadre
 
 from ..ladder.services import rank_change_record
@@ -25,18 +25,12 @@ GRADING_RULE_FIELDS = ("years_per_level", "highest_level", "lower_for_basically_
 def grading_rule_update(*, user, years_per_level, highest_level, lower_for_basically_competent):
     require(user.is_county_admin)
     rule, _created = InitialGradingRule.objects.select_for_update().get_or_create(pk=1)
-    before = snapshot(rule, GRADING_RULE_FIELDS)
-    rule.years_per_level = years_per_level
-    rule.highest_level = highest_level
-    rule.lower_for_basically_competent = lower_for_basically_competent
-    rule.full_clean()
-    changes = diff(before, snapshot(rule, GRADING_RULE_FIELDS))
-    if changes:
-        rule.save()
-        audit_record(
-            actor=user, action=AuditRecord.Action.UPDATE, obj=rule, summary=_("Initial grading rule changed"), changes=changes
-        )
-    return changes
+    values = {
+        "years_per_level": years_per_level,
+        "highest_level": highest_level,
+        "lower_for_basically_competent": lower_for_basically_competent,
+    }
+    return audited_update(rule, actor=user, values=values, summary=_("Initial grading rule changed"))
 
 
 def _check_gradable(user, cadre):
@@ -70,16 +64,12 @@ def initial_grading_submit(*, user, cadre, proposed_level=None, reason=""):
         submitted_by=user,
         submitted_at=timezone.now(),
     )
-    grading.full_clean()
-    grading.save()
-    audit_record(
+    return audited_create(
+        grading,
         actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=grading,
         summary=_("Initial grading submitted: level %(level)s") % {"level": proposed_level},
-        changes={"after": snapshot(grading, ("cadre", "computed_level", "proposed_level", "years_served", "reason"))},
+        fields=("cadre", "computed_level", "proposed_level", "years_served", "reason"),
     )
-    return grading
 
 
 @transaction.atomic

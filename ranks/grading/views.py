@@ -52,7 +52,7 @@ def grading_submit(request, cadre_pk):
 @require_POST
 def grading_submit_batch(request):
     require(selectors.can_submit_gradings(request.user))
-    cadres = list(selectors.ungraded_cadres_for(user=request.user).filter(pk__in=_ids(request.POST.getlist("cadre"))))
+    cadres = list(selectors.submittable_cadres_for(user=request.user).filter(pk__in=_ids(request.POST.getlist("cadre"))))
     if not cadres:
         messages.error(request, _("Select at least one cadre."))
         return redirect("ranks:grading")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.audit.services import audit_record, diff, snapshot
+from cadre_mgmt.audit.services import audit_record, audited_update, diff, snapshot
 from cadre_mgmt.cadres.models import Cadre
 
 from ..models import (
@@ -31,16 +31,12 @@ def ladder_step_update(*, user, step, years_required, requires_excellent_year, r
     """Change one step of the ladder (county administrator). Returns the changes, empty if none."""
     require(user.is_county_admin)
     step = LadderStep.objects.select_for_update().get(pk=step.pk)
-    before = snapshot(step, LADDER_FIELDS)
-    step.years_required = years_required
-    step.requires_excellent_year = requires_excellent_year
-    step.required_commendation_level = required_commendation_level or None
-    step.full_clean()
-    changes = diff(before, snapshot(step, LADDER_FIELDS))
-    if changes:
-        step.save(update_fields=list(LADDER_FIELDS))
-        audit_record(actor=user, action=AuditRecord.Action.UPDATE, obj=step, summary=_("Ladder step changed"), changes=changes)
-    return changes
+    values = {
+        "years_required": years_required,
+        "requires_excellent_year": requires_excellent_year,
+        "required_commendation_level": required_commendation_level or None,
+    }
+    return audited_update(step, actor=user, values=values, summary=_("Ladder step changed"))
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cadre_mgmt.accounts.scoping import get_object_for_user, scope_for_user
+from cadre_mgmt.accounts.scoping import get_object_for_user, scope_for_user, writable_for_user
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.cadres.models import Cadre, Township
 from cadre_mgmt.lookups import ids_in
@@ -77,8 +77,9 @@ def default_proposal_status(user):
 
 
 def open_proposals_for_user(*, user):
-    """The proposals a township may still submit (or submit again)."""
-    return proposals_for_user(user=user).filter(status__in=[Proposal.Status.PENDING, Proposal.Status.SUBMITTED])
+    """The proposals the user may still submit (or submit again): the batch form's choices."""
+    open_ones = Proposal.objects.filter(status__in=[Proposal.Status.PENDING, Proposal.Status.SUBMITTED])
+    return writable_for_user(open_ones, user, township_field="township")
 
 
 def submitted_proposals_for_user(*, user):
