@@ -30,8 +30,6 @@ from cadre_mgmt.accounts.models import User
 from cadre_mgmt.cadres.models import Cadre, Township
 from ranks.ladder import rules as rank_rules
 from ranks.models import Roster, RosterLine
-from ranks.rosters import exports as rosters_exports
-from ranks.rosters import services as rosters_services
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,15 +76,16 @@ def bench_users():
 def measure_roster(*, approver, today=None):
     """Generate and lock last month's roster (untimed: the month the county already paid), then time the
     generation of this month's, as the monthly job does it (adjustment lines for the locked month included)."""
+    from ranks.rosters import services
 
     month = rank_rules.first_of_month(today or timezone.localdate())
     previous = rank_rules.add_months(month, -1)
     previous_roster = Roster.objects.filter(month=previous).first()
     if previous_roster is None or not previous_roster.is_locked:
-        rosters_services.roster_generate(month=previous, user=approver)
-        rosters_services.roster_lock(roster=Roster.objects.get(month=previous), user=approver)
+        services.roster_generate(month=previous, user=approver)
+        services.roster_lock(roster=Roster.objects.get(month=previous), user=approver)
     with Timer() as timer:
-        roster = rosters_services.roster_generate(month=month, user=approver)
+        roster = services.roster_generate(month=month, user=approver)
     return {"roster_seconds": round(timer.seconds, 2), "roster_queries": timer.queries, "roster_lines": roster.line_count}
 
 
@@ -143,6 +142,7 @@ def export_and_floor(*, roster, user, repeats=1):
     cells with no database and no formatting (the floor), alternately ``repeats`` times; the best time of
     each counts (the machine is shared: the minimum is the least disturbed run). The peak memory is the
     first export's: the rise of this process's peak RSS over its RSS just before it."""
+    from ranks.rosters import exports as services
 
     list(User.objects.filter(pk=user.pk))  # connection open: the baseline is a ready process
     _reset_peak()
@@ -151,8 +151,8 @@ def export_and_floor(*, roster, user, repeats=1):
     rows = None
     for _attempt in range(repeats):
         started = time.perf_counter()
-        export = rosters_exports.roster_export_request(roster=roster, user=user)  # with no broker the job runs on commit, here
-        export = rosters_exports.roster_export_run(export_id=export.pk)  # a no-op once done; inside a test transaction, the run
+        export = services.roster_export_request(roster=roster, user=user)  # with no broker the job runs on commit, here
+        export = services.roster_export_run(export_id=export.pk)  # a no-op once done; inside a test transaction, the run
         exports.append(time.perf_counter() - started)
         if peak is None:
             peak = _status_mb("VmHWM")
