@@ -65,7 +65,7 @@ def roster_month_totals(*, user, today, months=ROSTER_MONTHS) -> list[MonthTotal
 
 
 def budget_from_groups(groups, *, next_month, schedule: rules.Schedule) -> BudgetFigures:
-    """Pure: ``ranks.selectors.budget_figures`` from ``cadre_level_groups``: next month's allowance of
+    """Pure: ``ranks.ladder.selectors.budget_figures`` from ``cadre_level_groups``: next month's allowance of
     the cadres in a paid post at their level then (13 without a rank history), the same if every pending
     change is approved, and the next 12 months at next month's levels."""
     count_by_level, count_after, pending = defaultdict(int), defaultdict(int), 0

@@ -1,4 +1,4 @@
-"""Writes of the initial grading (DESIGN §4): the county's rule, the township's submission, the county's decision."""
+"""Writes of the initial grading (DESIGN §3, 初始定级): the county's rule, the township's submission, the county's decision."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction

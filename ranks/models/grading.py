@@ -1,4 +1,4 @@
-"""Initial grading (DESIGN §4): the county's rule and the townships' proposed first levels."""
+"""Initial grading (DESIGN §3, 初始定级): the county's rule and the townships' proposed first levels."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator

@@ -229,7 +229,7 @@ def proposal_summary(*, user, year) -> list[TownshipSummary]:
 
 
 def pending_proposal_changes(*, user, year=None) -> list[tuple[int, int]]:
-    """(cadre id, level) of every proposal awaiting the county, for ``ranks.selectors.budget_figures``."""
+    """(cadre id, level) of every proposal awaiting the county, for ``ranks.ladder.selectors.budget_figures``."""
     qs = proposals_for_user(user=user).filter(status=Proposal.Status.SUBMITTED)
     if year is not None:
         qs = qs.filter(year=year)

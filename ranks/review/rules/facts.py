@@ -1,6 +1,6 @@
 """What the promotion rules read about one cadre: plain values the review maps from the other areas.
 
-No ORM here. The promotion review (the integrator) fills these from ``ranks.selectors``,
+No ORM here. The promotion review (the integrator) fills these from ``ranks.ladder.selectors``,
 ``assessments.selectors``, ``supervision.selectors`` and ``incentives.selectors``.
 """
 
