@@ -28,7 +28,7 @@ from django.utils import timezone
 from assessments.models import LedgerCategory, LedgerEntry
 from cadre_mgmt.accounts.models import User
 from cadre_mgmt.cadres.models import Cadre, Township
-from ranks import rules as rank_rules
+from ranks.ladder import rules as rank_rules
 from ranks.models import Roster, RosterLine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,7 @@ def bench_users():
 def measure_roster(*, approver, today=None):
     """Generate and lock last month's roster (untimed: the month the county already paid), then time the
     generation of this month's, as the monthly job does it (adjustment lines for the locked month included)."""
-    from ranks import services
+    from ranks.rosters import services
 
     month = rank_rules.first_of_month(today or timezone.localdate())
     previous = rank_rules.add_months(month, -1)
@@ -125,7 +125,7 @@ def _floor_rows(roster):
 def _write_floor(rows):
     from openpyxl import Workbook
 
-    from ranks.exporting import HEADERS
+    from ranks.rosters.columns import HEADERS
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")
@@ -142,7 +142,7 @@ def export_and_floor(*, roster, user, repeats=1):
     cells with no database and no formatting (the floor), alternately ``repeats`` times; the best time of
     each counts (the machine is shared: the minimum is the least disturbed run). The peak memory is the
     first export's: the rise of this process's peak RSS over its RSS just before it."""
-    from ranks import services
+    from ranks.rosters import exports as services
 
     list(User.objects.filter(pk=user.pk))  # connection open: the baseline is a ready process
     _reset_peak()

@@ -1,6 +1,6 @@
 """Measurements of the promotion review of every cadre: in one process, and with two Celery workers on Redis.
 
-The review is started through its service, ``ranks.review_services.review_start``: for the one-process
+The review is started through its service, ``ranks.review.services.review_start``: for the one-process
 measurement as the command does it (``enqueue=False``, then ``review_run_now`` runs every township batch
 here), for the two-worker one as the page does it (a child process with the Redis broker queues one task
 per township after commit, and two ``--pool=solo`` workers take them).
@@ -29,7 +29,7 @@ REVIEW_TIMEOUT_SECONDS = 3600
 
 def available():
     try:
-        from ranks import review_services  # noqa: F401
+        from ranks.review import services as review_services  # noqa: F401
     except ImportError:
         return False
     return True
@@ -73,9 +73,9 @@ def _summary(run):
 def measure_review(*, approver, admin):
     """One process, as ``manage.py run_promotion_review`` does it: start the run, then every batch here."""
     if not available():
-        return {"review_note": "the promotion review (ranks.review_services) is not there yet"}
-    from ranks import review_services
+        return {"review_note": "the promotion review (ranks.review.services) is not there yet"}
     from ranks.models import PromotionReview
+    from ranks.review import services as review_services
 
     clear_reviews()
     cpu = time.process_time()
@@ -158,8 +158,8 @@ def start_review_child(*, username):
     """bench/run.py --child start-review, with CELERY_BROKER_URL set: start the run as the page does;
     its batches are queued on Redis when the start commits."""
     from cadre_mgmt.accounts.models import User
-    from ranks import review_services
     from ranks.models import PromotionReview
+    from ranks.review import services as review_services
 
     review_services.review_start(
         year=review_year(), trigger=PromotionReview.Trigger.PAGE, user=User.objects.get(username=username)
@@ -170,7 +170,7 @@ def measure_review_workers(*, approver, admin, env, broker, log_dir=None):
     """Two Celery workers on Redis take one batch per township; the time is from the run's creation to
     its last batch, read from the run's own timestamps (and the wall time around it)."""
     if not available():
-        return {"review_workers_note": "the promotion review (ranks.review_services) is not there yet"}
+        return {"review_workers_note": "the promotion review (ranks.review.services) is not there yet"}
     PromotionReview, _batch, _proposal = _models()
     log_dir = Path(log_dir or "/tmp")
     clear_reviews()

@@ -10,11 +10,12 @@ class RanksConfig(AppConfig):
         from cadre_mgmt import registry
         from cadre_mgmt.cadres.backup import register_backup_total
 
-        from .demo import seed_rank_history
-        from .panels import cadre_rank_panel
-        from .review_demo import seed_promotion_review
-        from .review_selectors import cadre_review_panel, can_read_proposals, can_read_reviews
-        from .serializers import register_cadre_hooks
+        from . import tasks  # noqa: F401 (registers the tasks the services queue by name)
+        from .ladder.demo import seed_rank_history
+        from .ladder.panels import cadre_rank_panel
+        from .ladder.serializers import register_cadre_hooks
+        from .review.demo import seed_promotion_review
+        from .review.selectors import cadre_review_panel, can_read_proposals, can_read_reviews
 
         register_cadre_hooks()  # the API's cadre level, allowance and ?level= filter
         registry.register_nav(registry.NavItem(0, _("Dashboard"), "ranks:dashboard", lambda user: True))

@@ -1,29 +1,32 @@
-"""Celery tasks of the ranks app: thin, one service each, safe to run twice."""
+"""Celery tasks of the ranks app: thin, one service each, safe to run twice.
+
+The services queue these by name after commit (``current_app.tasks[...]``), so this module imports the
+services and no service imports it.
+"""
 
 from celery import shared_task
+
+from .review.services import review_batch_run
+from .review.services import start_scheduled_review as start_review
+from .rosters.exports import roster_export_run
+from .rosters.services import generate_current_roster
 
 
 @shared_task(name="ranks.generate_monthly_roster")
 def generate_monthly_roster():
     """Beat job, the 1st of each month: fix this month's roster (a locked roster is left alone)."""
-    from .services import generate_current_roster
-
     roster = generate_current_roster()
     return f"{roster.month:%Y-%m}: {roster.line_count}"
 
 
 @shared_task(name="ranks.run_roster_export")
 def run_roster_export(export_id):
-    from .services import roster_export_run
-
     roster_export_run(export_id=export_id)
 
 
 @shared_task(name="ranks.run_review_batch")
 def run_review_batch(review_id, township_id):
     """One township of a promotion review. Safe to run twice and after an interrupted attempt."""
-    from .review_services import review_batch_run
-
     batch = review_batch_run(review_id=review_id, township_id=township_id)
     return f"{review_id}/{township_id}: {batch.state}"
 
@@ -31,7 +34,5 @@ def run_review_batch(review_id, township_id):
 @shared_task(name="ranks.start_scheduled_review")
 def start_scheduled_review():
     """Beat job, 1 February: the promotion review of the year just ended (nothing if one already started)."""
-    from .review_services import start_scheduled_review as start
-
-    review = start()
+    review = start_review()
     return f"review #{review.pk}" if review is not None else "not started"

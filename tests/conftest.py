@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 
 from cadre_mgmt.accounts.models import User
-from ranks import services
+from ranks.ladder import services as ladder_services
 from ranks.models import RankChange
 
 from .factories import CadreFactory, TownshipFactory, UserFactory, VillageFactory
@@ -111,7 +111,7 @@ def grade(county_approver):
     """grade(cadre, level, approved=at(...)) → the initial grading record."""
 
     def _grade(cadre, level, approved=None):
-        return services.rank_change_record(
+        return ladder_services.rank_change_record(
             cadre=cadre,
             kind=RankChange.Kind.INITIAL_GRADING,
             to_level=level,

@@ -16,7 +16,6 @@ V1_MODULES = [
     "cadre_mgmt.cadres.api",
     "assessments.api",
     "ranks.api",
-    "ranks.review_api",
 ]
 
 v1_patterns = [

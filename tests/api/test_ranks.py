@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.cadres.models import Cadre, Post
-from ranks import rules, services
+from ranks.ladder import rules
+from ranks.ladder import services as ladder_services
 from ranks.models import RankChange
+from ranks.rosters import services as rosters_services
 
 from ..conftest import at
 from ..factories import CadreFactory, VillageFactory
@@ -26,7 +28,7 @@ EXPORT = "/api/v1/rosters/2026-01/export.xlsx"
 def roster(grade, county_approver, cadre_x, cadre_y):
     grade(cadre_x, 11)
     grade(cadre_y, 12)
-    return services.roster_generate(month=JAN, user=county_approver)
+    return rosters_services.roster_generate(month=JAN, user=county_approver)
 
 
 def _rows(response):
@@ -39,7 +41,7 @@ def _rows(response):
 
 def test_rank_history_is_listed_latest_first_with_who_and_why(token_client_for, county_approver, grade, cadre_x):
     first = grade(cadre_x, 12, approved=at(2025, 3, 10))
-    promotion = services.rank_change_record(
+    promotion = ladder_services.rank_change_record(
         cadre=cadre_x, kind="promotion", to_level=11, approved_by=county_approver, approved_at=at(2025, 12, 10), reason="考核优秀"
     )
     rows = _rows(token_client_for(county_approver).get(f"{CHANGES}?cadre={cadre_x.pk}"))
@@ -155,7 +157,7 @@ def test_a_month_without_roster_is_a_404(token_client_for, finance):
 def test_roster_lines_are_paginated(token_client_for, county_admin, village_x, county_approver):
     for _index in range(5):
         CadreFactory(village=village_x)
-    services.roster_generate(month=JAN, user=county_approver)
+    rosters_services.roster_generate(month=JAN, user=county_approver)
     body = token_client_for(county_admin).get(f"{ROSTER}?page=2&page_size=2").json()
     assert body["count"] == 5 and [line["position"] for line in body["results"]] == [3, 4]
     assert body["grand_total"]["lines"] == 5
@@ -168,15 +170,15 @@ def test_roster_takes_a_fixed_number_of_queries(
 ):
     for _index in range(size):
         CadreFactory(village=village_x)
-    services.roster_generate(month=JAN, user=county_approver)
+    rosters_services.roster_generate(month=JAN, user=county_approver)
     client = token_client_for(finance)
     with django_assert_max_num_queries(5):  # token, roster, totals, count, page of lines
         assert client.get(ROSTER).json()["count"] == size
 
 
 def test_roster_months_are_listed_latest_first_without_county_wide_figures(token_client_for, officer_x, roster, county_approver):
-    services.roster_lock(roster=roster, user=county_approver)
-    services.roster_generate(month=datetime.date(2026, 2, 1), user=county_approver)
+    rosters_services.roster_lock(roster=roster, user=county_approver)
+    rosters_services.roster_generate(month=datetime.date(2026, 2, 1), user=county_approver)
     rows = _rows(token_client_for(officer_x).get("/api/v1/rosters/"))
     assert [(row["month"], row["status"]) for row in rows] == [("2026-02", "draft"), ("2026-01", "locked")]
     assert set(rows[0]) == {"month", "status", "generated_at", "locked_at"}
@@ -236,7 +238,7 @@ def test_a_level_approved_this_month_shows_from_next_month(token_client_for, cou
 def test_allowance_follows_the_schedule_in_force_this_month(token_client_for, county_admin, grade, cadre_x):
     grade(cadre_x, 11, approved=at(2025, 6, 10))
     this_month = rules.first_of_month(timezone.localdate())
-    services.allowance_schedule_set(user=county_admin, effective_from=this_month, amount_per_level=Decimal("150"))
+    ladder_services.allowance_schedule_set(user=county_admin, effective_from=this_month, amount_per_level=Decimal("150"))
     assert token_client_for(county_admin).get(f"/api/v1/cadres/{cadre_x.pk}/").json()["monthly_allowance"] == "300.00"
 
 
@@ -253,7 +255,7 @@ def test_cadres_filter_by_their_level_today(
     token_client_for, county_admin, officer_x, grade, county_approver, village_x, cadre_x, cadre_y
 ):
     grade(cadre_x, 11, approved=at(2024, 6, 10))
-    services.rank_change_record(
+    ladder_services.rank_change_record(
         cadre=cadre_x, kind="promotion", to_level=10, approved_by=county_approver, approved_at=at(2025, 6, 10), reason="晋升"
     )
     grade(cadre_y, 10, approved=at(2025, 6, 10))

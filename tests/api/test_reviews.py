@@ -6,8 +6,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cadre_mgmt.audit.models import AuditRecord
-from ranks import review_services, rules, services
+from ranks.ladder import rules
+from ranks.ladder import services as ladder_services
 from ranks.models import PromotionReview, Proposal, RankChange
+from ranks.review import decisions
+from ranks.review import services as review_services
 
 from ..conftest import at, confirmed_grades
 from ..factories import CadreFactory
@@ -20,7 +23,7 @@ PROPOSALS = "/api/v1/proposals/"
 
 
 def _promotable(cadre, level, approver):
-    services.rank_change_record(
+    ladder_services.rank_change_record(
         cadre=cadre, kind="initial_grading", to_level=level, approved_by=approver, approved_at=at(2023, 12, 10), reason="初始定级"
     )
     confirmed_grades(cadre, approver, {2024: "competent", 2025: "competent"})
@@ -42,7 +45,7 @@ def proposals(county_approver, cadre_x, cadre_y, village_x):
 
 
 def _submitted(proposal, officer):
-    return review_services.proposal_submit(proposal=proposal, user=officer, remarks="属实")
+    return decisions.proposal_submit(proposal=proposal, user=officer, remarks="属实")
 
 
 def _rows(response):
@@ -185,7 +188,7 @@ def test_proposal_list_takes_a_fixed_number_of_queries(
         _promotable(CadreFactory(village=village_x), 12, county_approver)
     review = _run_review()
     first = Proposal.objects.filter(review=review).select_related("cadre").first()
-    review_services.proposal_approve(proposal=_submitted(first, officer_x), approver=county_approver)  # a rank change too
+    decisions.proposal_approve(proposal=_submitted(first, officer_x), approver=county_approver)  # a rank change too
     client = token_client_for(county_approver)
     with django_assert_max_num_queries(3):  # token, count, page with cadre, village, township, people, rank change
         assert len(_rows(client.get(f"{PROPOSALS}?page_size=200"))) == size

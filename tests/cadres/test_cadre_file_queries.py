@@ -13,8 +13,9 @@ from django.utils import timezone
 from assessments import services as assessments
 from assessments.models import LedgerCategory, TownshipYear
 from incentives import services as incentives
-from ranks import services as ranks
+from ranks.ladder import services as ladder_services
 from ranks.models import RankChange
+from ranks.rosters import services as rosters_services
 from supervision import services as supervision
 
 from ..assessments.conftest import review_all, score_quarters
@@ -60,7 +61,7 @@ def _records(cadre, *, officer, approver, supervisor, admin, n, year):
         )
     # Corrections move the level back and forth: each is one more row of the rank history.
     for i in range(n):
-        ranks.rank_change_record(
+        ladder_services.rank_change_record(
             cadre=cadre,
             kind=RankChange.Kind.CORRECTION,
             to_level=12 if cadre.rank_changes.order_by("-effective_month", "-id").first().to_level == 13 else 13,
@@ -90,7 +91,7 @@ def test_cadre_file_reads_at_most_fifteen_queries_and_no_more_with_more_records(
     assessments.annual_confirm(user=county_approver, township_year=TownshipYear.objects.get(township=township_x, year=2024))
     score_quarters(officer_x, township_x, [cadre_x], year=2025, close=False)
     review_all(officer_x, township_x, [cadre_x], year=2025)
-    ranks.rank_change_record(
+    ladder_services.rank_change_record(
         cadre=cadre_x,
         kind=RankChange.Kind.INITIAL_GRADING,
         to_level=13,
@@ -98,7 +99,7 @@ def test_cadre_file_reads_at_most_fifteen_queries_and_no_more_with_more_records(
         approved_at=timezone.now() - datetime.timedelta(days=400),
         reason="初始定级",
     )
-    ranks.roster_generate(month=timezone.localdate().replace(day=1), user=county_approver)
+    rosters_services.roster_generate(month=timezone.localdate().replace(day=1), user=county_approver)
     people = {"officer": officer_x, "approver": county_approver, "supervisor": supervisor, "admin": county_admin}
     _records(cadre_x, **people, n=1, year=2025)
     client.force_login(request.getfixturevalue(reader))

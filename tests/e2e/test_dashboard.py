@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import TownshipYear
-from ranks import services
+from ranks.ladder import services as ladder_services
 from ranks.models import RankChange
 
 from ..conftest import confirmed_grades
@@ -27,7 +27,7 @@ def county(county_approver, township_x, village_x, village_y, cadre_x, cadre_y):
     zhao = CadreFactory(village=village_x, name="赵海燕")
     CadreFactory(village=village_x, name="孙德明")
     for cadre, level in [(cadre_x, 10), (zhao, 11), (cadre_y, 9)]:
-        services.rank_change_record(
+        ladder_services.rank_change_record(
             cadre=cadre,
             kind=RankChange.Kind.INITIAL_GRADING,
             to_level=level,

@@ -10,8 +10,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import AnnualReview, TownshipYear
-from ranks import review_services, rules, services
+from ranks.ladder import rules
+from ranks.ladder import services as ladder_services
 from ranks.models import PromotionReview, Proposal, RankChange
+from ranks.review import decisions
+from ranks.review import services as review_services
 
 from ..factories import CadreFactory
 from .helpers import login, open_from_menu
@@ -48,7 +51,7 @@ def submitted_proposals(county_approver, officer_x, village_x, cadre_x):
         CadreFactory(village=village_x, name="钱立新"),
     ]
     for cadre in cadres:
-        services.rank_change_record(
+        ladder_services.rank_change_record(
             cadre=cadre,
             kind=RankChange.Kind.INITIAL_GRADING,
             to_level=13,
@@ -64,7 +67,7 @@ def submitted_proposals(county_approver, officer_x, village_x, cadre_x):
     assert {name: (p.outcome, p.from_level, p.to_level) for name, p in proposals.items()} == {
         cadre.name: ("promote", 13, 12) for cadre in cadres
     }
-    review_services.proposals_submit_batch(proposals=list(proposals.values()), user=officer_x, remarks="经村委会核实")
+    decisions.proposals_submit_batch(proposals=list(proposals.values()), user=officer_x, remarks="经村委会核实")
     return proposals
 
 

@@ -11,8 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from cadre_mgmt.cadres.models import Post
-from ranks import services
+from ranks.ladder import services as ladder_services
 from ranks.models import RankChange, Roster
+from ranks.rosters import services as rosters_services
 
 from ..factories import CadreFactory
 from .helpers import download, login, open_from_menu
@@ -39,7 +40,7 @@ def draft_roster(county_approver, village_x, village_y, cadre_x, cadre_y):
     }
     CadreFactory(village=village_x, name="钱立新", posts=[posts["clerk"]])  # not a paid post: not on the roster
     for cadre, level in levels.items():
-        services.rank_change_record(
+        ladder_services.rank_change_record(
             cadre=cadre,
             kind=RankChange.Kind.INITIAL_GRADING,
             to_level=level,
@@ -47,7 +48,7 @@ def draft_roster(county_approver, village_x, village_y, cadre_x, cadre_y):
             approved_at=GRADED_AT,
             reason="初始定级",
         )
-    return services.roster_generate(month=MONTH, user=county_approver)
+    return rosters_services.roster_generate(month=MONTH, user=county_approver)
 
 
 def money(text):

@@ -17,10 +17,18 @@ from django.utils import timezone
 from assessments.models import AnnualReview, TownshipQuarter, TownshipYear
 from assessments.rules import GRADES
 from cadre_mgmt.cadres.models import Cadre, Post, Township
-from ranks import dashboard, rules, services
+from ranks.dashboard import allowance as dashboard_allowance
+from ranks.dashboard import board as dashboard_board
+from ranks.dashboard import levels as dashboard_levels
+from ranks.dashboard import outcomes as dashboard_outcomes
+from ranks.dashboard import work as dashboard_work
+from ranks.ladder import rules
+from ranks.ladder import services as ladder_services
+from ranks.ladder.selectors import allowance_schedule, budget_figures
 from ranks.models import AllowanceSchedule, InitialGrading, PromotionReview, Proposal, RankChange, Roster
-from ranks.review_selectors import pending_proposal_changes
-from ranks.selectors import allowance_schedule, budget_figures
+from ranks.review.selectors import pending_proposal_changes
+from ranks.rosters import exports as rosters_exports
+from ranks.rosters import services as rosters_services
 from supervision.models import Petition
 
 from ..conftest import at, confirmed_grades
@@ -40,7 +48,7 @@ def proposal(review, cadre, outcome, status, *, from_level, to_level, approver=N
     fields = {}
     if status == Proposal.Status.APPROVED:
         kind = {"promote": "promotion", "out_of_turn": "out_of_turn", "demote": "demotion"}[outcome]
-        fields["rank_change"] = services.rank_change_record(
+        fields["rank_change"] = ladder_services.rank_change_record(
             cadre=cadre, kind=kind, to_level=to_level, approved_by=approver, approved_at=decided, reason="评审批准"
         )
         fields["decided_at"] = decided
@@ -85,7 +93,7 @@ def county(grade, township_x, township_y, village_x, village_y, cadre_x, cadre_y
     for cadre, level in [(x1, 12), (x2, 12), (x3, 11), (x5, 10), (y1, 10), (y2, 12)]:
         grade(cadre, level, approved=graded_at)
     Cadre.objects.filter(pk=x5.pk).update(status=Cadre.Status.LEFT, left_on=datetime.date(2025, 6, 30), left_reason="辞职")
-    services.rank_change_record(
+    ladder_services.rank_change_record(
         cadre=y1, kind="promotion", to_level=9, approved_by=county_approver, approved_at=at(2025, 5, 10), reason="表现突出"
     )
 
@@ -101,7 +109,7 @@ def county(grade, township_x, township_y, village_x, village_y, cadre_x, cadre_y
     proposal(review, x3, "hold", "no_action", from_level=11, to_level=11)
     proposal(review, y1, "demote", "rejected", from_level=9, to_level=10, decided=decided)
     proposal(review, y2, "promote", "pending", from_level=12, to_level=11)
-    services.rank_change_record(
+    ladder_services.rank_change_record(
         cadre=x3, kind="demotion", to_level=12, approved_by=county_approver, approved_at=at(2026, 3, 10), reason="受到处分"
     )
     InitialGrading.objects.create(
@@ -127,8 +135,8 @@ def county(grade, township_x, township_y, village_x, village_y, cadre_x, cadre_y
             township=township_x, year=year, quarter=quarter, status="closed", closed_by=officer_x, closed_at=at(2026, 4, 2)
         )
 
-    services.roster_lock(roster=services.roster_generate(month=MAY, user=county_approver), user=county_approver)
-    services.roster_generate(month=JUNE, user=county_approver)
+    rosters_services.roster_lock(roster=rosters_services.roster_generate(month=MAY, user=county_approver), user=county_approver)
+    rosters_services.roster_generate(month=JUNE, user=county_approver)
     return {"x": [x1, x2, x3, x4, x5, x6], "y": [y1, y2], "review": review}
 
 
@@ -138,7 +146,7 @@ def county(grade, township_x, township_y, village_x, village_y, cadre_x, cadre_y
 def test_cadres_by_level_counts_cadres_in_post_at_the_level_in_force_per_township(
     county, county_approver, township_x, township_y
 ):
-    table = dashboard.cadres_by_level(user=county_approver, day=TODAY)
+    table = dashboard_levels.cadres_by_level(user=county_approver, day=TODAY)
     assert [t.name for t in table.townships] == ["X镇", "Y镇"]
     counts = {row.level: row.counts for row in table.rows}
     assert counts[9] == (0, 1)
@@ -150,13 +158,13 @@ def test_cadres_by_level_counts_cadres_in_post_at_the_level_in_force_per_townshi
 
 
 def test_cadres_by_level_reads_the_level_on_the_day_asked(county, county_approver):
-    before_promotion = dashboard.cadres_by_level(user=county_approver, day=datetime.date(2026, 1, 31))
+    before_promotion = dashboard_levels.cadres_by_level(user=county_approver, day=datetime.date(2026, 1, 31))
     counts = {row.level: row.total for row in before_promotion.rows}
     assert counts[11] == 1 and counts[12] == 3  # 刘春梅 still at 11, 张建国 still at 12
 
 
 def test_township_officer_counts_only_their_township(county, officer_y):
-    table = dashboard.cadres_by_level(user=officer_y, day=TODAY)
+    table = dashboard_levels.cadres_by_level(user=officer_y, day=TODAY)
     assert [t.name for t in table.townships] == ["Y镇"]
     assert table.total == 2
 
@@ -165,29 +173,29 @@ def test_township_officer_counts_only_their_township(county, officer_y):
 
 
 def test_outcomes_per_year_count_each_rank_change_once(county, county_approver):
-    rows = {row.year: row for row in dashboard.outcomes_by_year(user=county_approver, today=TODAY)}
+    rows = {row.year: row for row in dashboard_outcomes.outcomes_by_year(user=county_approver, today=TODAY)}
     assert sorted(rows) == [2024, 2025, 2026]
-    assert rows[2024] == dashboard.YearOutcome(2024, 0, 6, "history", 0, None, 0, 0)
+    assert rows[2024] == dashboard_outcomes.YearOutcome(2024, 0, 6, "history", 0, None, 0, 0)
     # Review year: 张建国 approved + 李秀英 promoted outside the review in 2025; held: 刘春梅 (hold) and
     # 李秀英 (demotion rejected); awaiting: 王建华 (submitted), 吴海波 (pending the township's check).
-    assert rows[2025] == dashboard.YearOutcome(2025, 3, 0, "review", 2, 2, 0, 2)
+    assert rows[2025] == dashboard_outcomes.YearOutcome(2025, 3, 0, "review", 2, 2, 0, 2)
     # 张建国's approval in January 2026 belongs to the 2025 review, not to 2026.
-    assert rows[2026] == dashboard.YearOutcome(2026, 0, 0, "history", 0, None, 1, 0)
+    assert rows[2026] == dashboard_outcomes.YearOutcome(2026, 0, 0, "history", 0, None, 1, 0)
 
 
 def test_outcomes_per_year_for_a_township_officer_are_their_townships(county, officer_x, officer_y):
-    x_rows = {row.year: row for row in dashboard.outcomes_by_year(user=officer_x, today=TODAY)}
+    x_rows = {row.year: row for row in dashboard_outcomes.outcomes_by_year(user=officer_x, today=TODAY)}
     assert x_rows[2024].initially_graded == 4
     assert (x_rows[2025].graded, x_rows[2025].promoted, x_rows[2025].held, x_rows[2025].awaiting) == (3, 1, 1, 1)
     assert x_rows[2026].demoted == 1
-    y_rows = {row.year: row for row in dashboard.outcomes_by_year(user=officer_y, today=TODAY)}
+    y_rows = {row.year: row for row in dashboard_outcomes.outcomes_by_year(user=officer_y, today=TODAY)}
     assert sorted(y_rows) == [2024, 2025]
     assert (y_rows[2025].graded, y_rows[2025].promoted, y_rows[2025].held, y_rows[2025].awaiting) == (0, 1, 1, 1)
 
 
 def test_outcome_rows_keep_the_latest_years_up_to_this_year():
     graded = {year: 10 for year in range(2015, 2028)}
-    rows = dashboard._outcome_rows(graded=graded, initial={}, history={}, proposals={}, last_year=2026)
+    rows = dashboard_outcomes._outcome_rows(graded=graded, initial={}, history={}, proposals={}, last_year=2026)
     assert [row.year for row in rows] == [2021, 2022, 2023, 2024, 2025, 2026]
     assert all(row.source == "history" and row.held is None for row in rows)
 
@@ -201,7 +209,7 @@ def test_outcome_rows_of_a_review_year_add_up_to_its_proposals():
         (2025, "promote", "rejected"): 2,
         (2025, "demote", "submitted"): 1,
     }
-    (row,) = dashboard._outcome_rows(graded={2025: 130}, initial={}, history={}, proposals=proposals, last_year=2025)
+    (row,) = dashboard_outcomes._outcome_rows(graded={2025: 130}, initial={}, history={}, proposals=proposals, last_year=2025)
     assert (row.graded, row.promoted, row.held, row.demoted, row.awaiting) == (130, 69, 57, 3, 1)
     assert row.promoted + row.held + row.demoted + row.awaiting == sum(proposals.values())
 
@@ -210,7 +218,7 @@ def test_outcome_rows_of_a_review_year_add_up_to_its_proposals():
 
 
 def test_grade_distribution_flags_a_township_over_its_excellent_places(county, county_approver):
-    x, y = dashboard.grade_distribution(user=county_approver, year=2025)
+    x, y = dashboard_outcomes.grade_distribution(user=county_approver, year=2025)
     assert (x.township.name, x.status, x.assessed, x.counts["excellent"], x.counts["competent"]) == ("X镇", "confirmed", 3, 2, 1)
     assert (x.places, x.places_fixed, x.over_cap) == (1, True, True)
     # An open year: no stored grade yet; places provisional from the county's 20 %: floor(0.2 × 2) = 0.
@@ -219,7 +227,7 @@ def test_grade_distribution_flags_a_township_over_its_excellent_places(county, c
 
 
 def test_grade_distribution_for_a_township_officer_is_their_township(county, officer_y):
-    assert [row.township.name for row in dashboard.grade_distribution(user=officer_y, year=2025)] == ["Y镇"]
+    assert [row.township.name for row in dashboard_outcomes.grade_distribution(user=officer_y, year=2025)] == ["Y镇"]
 
 
 def test_grade_rows_compute_provisional_places_with_the_county_cap():
@@ -232,7 +240,7 @@ def test_grade_rows_compute_provisional_places_with_the_county_cap():
         row(1, "A镇", "finalized", 4, "excellent", 4),
         row(1, "A镇", "finalized", 4, "competent", 17),
     ]
-    a, b = dashboard._grade_rows(rows, cap_percent=Decimal("20"))
+    a, b = dashboard_outcomes._grade_rows(rows, cap_percent=Decimal("20"))
     assert (a.township.name, a.assessed, a.places, a.places_fixed, a.over_cap) == ("A镇", 21, 4, True, False)
     assert (b.township.name, b.assessed, b.ungraded, b.places, b.places_fixed) == ("B镇", 24, 24, 4, False)
 
@@ -244,22 +252,22 @@ def test_roster_totals_are_the_stored_total_for_the_county_and_the_townships_lin
     county, county_approver, officer_x, officer_y
 ):
     # May (all paid posts): 张建国 11 → 200, 王建华 12 → 100, 刘春梅 12 → 100, 李秀英 9 → 400, 吴海波 12 → 100.
-    county_rows = dashboard.roster_month_totals(user=county_approver, today=TODAY)
+    county_rows = dashboard_allowance.roster_month_totals(user=county_approver, today=TODAY)
     assert [(m.month, m.status, m.total) for m in county_rows] == [
         (MAY, "locked", Decimal("900.00")),
         (JUNE, "draft", Decimal("900.00")),
     ]
-    assert [m.total for m in dashboard.roster_month_totals(user=officer_x, today=TODAY)] == [Decimal("400.00")] * 2
-    assert [m.total for m in dashboard.roster_month_totals(user=officer_y, today=TODAY)] == [Decimal("500.00")] * 2
+    assert [m.total for m in dashboard_allowance.roster_month_totals(user=officer_x, today=TODAY)] == [Decimal("400.00")] * 2
+    assert [m.total for m in dashboard_allowance.roster_month_totals(user=officer_y, today=TODAY)] == [Decimal("500.00")] * 2
 
 
 def test_roster_totals_cover_the_last_24_months_only(county, county_approver):
     two_years_on = datetime.date(2028, 5, 20)
-    assert [m.month for m in dashboard.roster_month_totals(user=county_approver, today=two_years_on)] == [JUNE]
+    assert [m.month for m in dashboard_allowance.roster_month_totals(user=county_approver, today=two_years_on)] == [JUNE]
 
 
 def test_allowance_figures_count_submitted_proposals_and_gradings_as_pending(county, county_approver, officer_y):
-    figures = dashboard.allowance_figures(user=county_approver, today=TODAY)
+    figures = dashboard_allowance.allowance_figures(user=county_approver, today=TODAY)
     budget = figures.budget
     assert budget.next_month == datetime.date(2026, 7, 1)
     assert budget.next_month_total == Decimal("900.00")
@@ -269,14 +277,14 @@ def test_allowance_figures_count_submitted_proposals_and_gradings_as_pending(cou
     assert figures.projection_total == Decimal("10800.00")
     assert figures.latest_locked.month == MAY
     # 吴海波's proposal waits for the township's check: not yet pending at the county.
-    assert dashboard.allowance_figures(user=officer_y, today=TODAY).budget.pending_changes == 0
+    assert dashboard_allowance.allowance_figures(user=officer_y, today=TODAY).budget.pending_changes == 0
 
 
 # 5. Work waiting -----------------------------------------------------------------------------------
 
 
 def _work(user, today=TODAY):
-    return {item.key: item for item in dashboard.work_waiting(user=user, today=today)}
+    return {item.key: item for item in dashboard_work.work_waiting(user=user, today=today)}
 
 
 def test_an_approver_is_shown_proposals_to_decide_gradings_to_approve_and_rosters_to_lock(county, county_approver):
@@ -305,9 +313,9 @@ def test_a_township_officer_is_shown_their_proposals_quarters_and_gradings(count
 
 def test_quarters_not_closed_are_the_ended_quarters_of_this_and_last_year():
     closed = {(2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 1)}
-    assert dashboard.quarters_not_closed(today=datetime.date(2026, 8, 15), closed=closed) == [(2026, 2)]
-    assert dashboard.quarters_not_closed(today=datetime.date(2026, 6, 30), closed=closed) == []
-    assert dashboard.quarters_not_closed(today=datetime.date(2026, 1, 1), closed=set()) == [(2025, q) for q in (1, 2, 3, 4)]
+    assert dashboard_work.quarters_not_closed(today=datetime.date(2026, 8, 15), closed=closed) == [(2026, 2)]
+    assert dashboard_work.quarters_not_closed(today=datetime.date(2026, 6, 30), closed=closed) == []
+    assert dashboard_work.quarters_not_closed(today=datetime.date(2026, 1, 1), closed=set()) == [(2025, q) for q in (1, 2, 3, 4)]
 
 
 def test_a_supervisor_is_shown_overdue_petitions(county, supervisor, village_x, village_y):
@@ -328,7 +336,7 @@ def test_a_supervisor_is_shown_overdue_petitions(county, supervisor, village_x, 
 
 def test_finance_is_shown_locked_rosters_until_they_export_them(county, finance):
     assert _work(finance)["rosters_to_download"].count == 1
-    services.roster_export_now(roster=Roster.objects.get(month=MAY), user=finance)
+    rosters_exports.roster_export_now(roster=Roster.objects.get(month=MAY), user=finance)
     assert _work(finance)["rosters_to_download"].count == 0
 
 
@@ -493,7 +501,7 @@ def test_cadres_by_level_equal_the_level_of_each_cadre_counted_one_by_one(
         names = dict(Township.objects.values_list("pk", "name"))
         for pk, level in _plain_levels(user, day).items():
             plain[(names[Cadre.objects.get(pk=pk).township_id], level)] += 1
-        table = dashboard.cadres_by_level(user=user, day=day)
+        table = dashboard_levels.cadres_by_level(user=user, day=day)
         counted = Counter()
         for row in table.rows:
             for township, n in zip(table.townships, row.counts, strict=True):
@@ -508,7 +516,7 @@ def test_budget_figures_equal_the_allowance_of_each_paid_cadre_added_up(
     mixed, today, county_approver, officer_x, officer_y, finance
 ):
     for user in (county_approver, officer_x, officer_y, finance):
-        budget = dashboard.allowance_figures(user=user, today=today).budget
+        budget = dashboard_allowance.allowance_figures(user=user, today=today).budget
         figures = (budget.next_month_total, budget.next_month_total_if_approved, budget.pending_changes, budget.projection)
         assert figures == _plain_budget(user, today), user.username
         # And exactly as the selector that reads every cadre (the same Decimal digits, not only the value).
@@ -517,7 +525,7 @@ def test_budget_figures_equal_the_allowance_of_each_paid_cadre_added_up(
 
 
 def test_the_mixed_data_has_what_the_comparisons_need(mixed, county_approver):
-    budget = dashboard.allowance_figures(user=county_approver, today=TODAY).budget
+    budget = dashboard_allowance.allowance_figures(user=county_approver, today=TODAY).budget
     assert budget.pending_changes >= 5 and budget.next_month_total_if_approved != budget.next_month_total
     projection = dict(budget.projection)
     assert projection[datetime.date(2026, 10, 1)] != projection[datetime.date(2026, 9, 1)]  # 150 from October
@@ -546,10 +554,10 @@ def test_outcomes_per_year_equal_the_rank_changes_and_reviews_counted_one_by_one
             for proposal in Proposal.objects.all()
             if _visible(user, proposal.township_id)
         )
-        expected = dashboard._outcome_rows(
+        expected = dashboard_outcomes._outcome_rows(
             graded=dict(graded), initial=dict(initial), history=dict(history), proposals=dict(proposals), last_year=2026
         )
-        assert dashboard.outcomes_by_year(user=user, today=TODAY) == expected
+        assert dashboard_outcomes.outcomes_by_year(user=user, today=TODAY) == expected
         assert {1999, 2025, 2026} <= {row.year for row in expected} or user != county_approver
 
 
@@ -560,7 +568,7 @@ def test_approval_year_is_the_year_in_shanghai_for_every_instant(county_approver
         instants += [start - datetime.timedelta(seconds=1), start, start + datetime.timedelta(seconds=1)]
     for approved in instants:
         _change(cadre_x, "correction", 12, JUNE, approved, county_approver)
-    rows = RankChange.objects.annotate(year=dashboard.approval_year("approved_at", last_year=2026)).values_list(
+    rows = RankChange.objects.annotate(year=dashboard_outcomes.approval_year("approved_at", last_year=2026)).values_list(
         "approved_at", "year"
     )
     assert [(approved, int(year)) for approved, year in rows] == [
@@ -576,14 +584,14 @@ def test_assessment_years_and_grades_equal_the_reviews_counted_one_by_one(mixed,
             for review in AnnualReview.objects.select_related("township_year__township")
             if _visible(user, review.township_year.township_id)
         ]
-        years = dashboard.assessment_years(user=user)
+        years = dashboard_outcomes.assessment_years(user=user)
         assert years.with_reviews == sorted({review.year for review in reviews})
         assert years.with_grades == sorted({review.year for review in reviews if review.grade})
         by_township = {}
         for review in reviews:
             if review.year == 2025:
                 by_township.setdefault(review.township_year.township.name, Counter())[review.grade] += 1
-        rows = dashboard.grade_distribution(user=user, year=2025)
+        rows = dashboard_outcomes.grade_distribution(user=user, year=2025)
         assert {row.township.name: (row.assessed, row.ungraded, row.counts) for row in rows} == {
             name: (sum(counts.values()), counts[""], {grade: counts[grade] for grade in GRADES})
             for name, counts in by_township.items()
@@ -596,7 +604,7 @@ def test_assessment_years_and_grades_equal_the_reviews_counted_one_by_one(mixed,
 @pytest.fixture(autouse=True)
 def _page_today(monkeypatch):
     """The page reads today from the clock; the figures above are for TODAY."""
-    monkeypatch.setattr(dashboard, "timezone", SimpleNamespace(localdate=lambda: TODAY))
+    monkeypatch.setattr(dashboard_board, "timezone", SimpleNamespace(localdate=lambda: TODAY))
 
 
 def _chart_data(response):
@@ -677,7 +685,7 @@ def _grow(extra, village_x, village_y, county_approver, officer_x, grade, review
                 proposal(review, cadre, "hold", "no_action", from_level=12, to_level=12)
             else:
                 proposal(review, cadre, "promote", "submitted", from_level=12, to_level=11)
-                services.rank_change_record(
+                ladder_services.rank_change_record(
                     cadre=cadre,
                     kind="promotion",
                     to_level=11,

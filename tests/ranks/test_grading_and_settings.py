@@ -7,7 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadre_mgmt.audit.models import AuditRecord
-from ranks import rules, selectors, services
+from ranks.grading import selectors as grading_selectors
+from ranks.grading import services as grading_services
+from ranks.ladder import rules
+from ranks.ladder import services as ladder_services
 from ranks.models import AllowanceSchedule, InitialGrading, LadderStep, RankChange
 
 from ..factories import CadreFactory
@@ -20,7 +23,7 @@ def test_computed_level_follows_years_of_service(village_x):
     fresh = CadreFactory(village=village_x, first_appointed_on=datetime.date(2025, 1, 1))
     seven = CadreFactory(village=village_x, first_appointed_on=datetime.date(2020, 1, 1), prior_service_years=1)
     veteran = CadreFactory(village=village_x, first_appointed_on=datetime.date(2000, 1, 1))
-    levels = selectors.computed_initial_levels(cadres=[fresh, seven, veteran], day=today)
+    levels = grading_selectors.computed_initial_levels(cadres=[fresh, seven, veteran], day=today)
     assert (levels[fresh.pk].level, levels[seven.pk].level, levels[veteran.pk].level) == (13, 11, 10)
     assert levels[seven.pk].years_served == 7
 
@@ -54,7 +57,7 @@ def test_township_cannot_grade_another_townships_cadre(client_for, officer_x, ca
     client.post(reverse("ranks:grading_submit_batch"), {"cadre": [cadre_y.pk]})
     assert not InitialGrading.objects.exists()
     with pytest.raises(PermissionDenied):
-        services.initial_grading_submit(user=officer_x, cadre=cadre_y)
+        grading_services.initial_grading_submit(user=officer_x, cadre=cadre_y)
 
 
 def test_batch_submit_and_batch_approval_write_history_effective_next_month(client_for, officer_x, county_approver, village_x):
@@ -76,27 +79,27 @@ def test_batch_submit_and_batch_approval_write_history_effective_next_month(clie
 
 
 def test_rejection_needs_a_reason_and_the_cadre_can_be_submitted_again(client_for, officer_x, county_approver, cadre_x):
-    grading = services.initial_grading_submit(user=officer_x, cadre=cadre_x)
+    grading = grading_services.initial_grading_submit(user=officer_x, cadre=cadre_x)
     client = client_for(county_approver)
     response = client.post(reverse("ranks:grading_reject", args=[grading.pk]), {"comment": ""})
     assert response.status_code == 200
     assert client.post(reverse("ranks:grading_reject", args=[grading.pk]), {"comment": "年限有误"}).status_code == 302
     grading.refresh_from_db()
     assert grading.status == "rejected" and not RankChange.objects.exists()
-    assert services.initial_grading_submit(user=officer_x, cadre=cadre_x).status == "submitted"
+    assert grading_services.initial_grading_submit(user=officer_x, cadre=cadre_x).status == "submitted"
 
 
 def test_a_decided_grading_cannot_be_decided_again(officer_x, county_approver, cadre_x):
-    grading = services.initial_grading_submit(user=officer_x, cadre=cadre_x)
-    services.initial_grading_approve(grading=grading, approver=county_approver)
+    grading = grading_services.initial_grading_submit(user=officer_x, cadre=cadre_x)
+    grading_services.initial_grading_approve(grading=grading, approver=county_approver)
     with pytest.raises(ValidationError):
-        services.initial_grading_approve(grading=grading, approver=county_approver)
+        grading_services.initial_grading_approve(grading=grading, approver=county_approver)
     assert RankChange.objects.count() == 1
 
 
 def test_grading_list_query_count_is_bounded(client_for, county_approver, officer_x, village_x, django_assert_max_num_queries):
     for _ in range(10):
-        services.initial_grading_submit(user=officer_x, cadre=CadreFactory(village=village_x))
+        grading_services.initial_grading_submit(user=officer_x, cadre=CadreFactory(village=village_x))
     client = client_for(county_approver)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("ranks:grading")).status_code == 200
@@ -149,9 +152,11 @@ def test_schedule_form_refuses_a_malformed_month(client_for, county_admin):
 
 
 def test_schedule_change_is_audited(county_admin):
-    services.allowance_schedule_set(user=county_admin, effective_from=datetime.date(2027, 1, 1), amount_per_level=Decimal("120"))
+    ladder_services.allowance_schedule_set(
+        user=county_admin, effective_from=datetime.date(2027, 1, 1), amount_per_level=Decimal("120")
+    )
     assert AuditRecord.objects.filter(object_type="ranks.AllowanceSchedule", actor=county_admin).exists()
     with pytest.raises(PermissionDenied):
-        services.allowance_schedule_set(
+        ladder_services.allowance_schedule_set(
             user=county_admin.__class__(role="township_staff"), effective_from=datetime.date(2027, 1, 1), amount_per_level=1
         )

@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from cadre_mgmt.audit.models import AuditRecord
-from ranks import rules, selectors, services
+from ranks.ladder import rules
+from ranks.ladder import selectors as ladder_selectors
+from ranks.ladder import services as ladder_services
 from ranks.models import RankChange
 
 from ..conftest import at
@@ -36,21 +38,21 @@ def test_approval_date_is_taken_in_shanghai_not_utc(grade, cadre_x):
 
 def test_level_on_a_date_follows_history(grade, cadre_x, county_approver):
     grade(cadre_x, 12, approved=at(2025, 3, 31))
-    services.rank_change_record(
+    ladder_services.rank_change_record(
         cadre=cadre_x, kind="promotion", to_level=11, approved_by=county_approver, approved_at=at(2026, 3, 31), reason="晋升"
     )
-    assert selectors.cadre_level_on(cadre=cadre_x, day=datetime.date(2025, 3, 31)) == 13
-    assert selectors.cadre_level_on(cadre=cadre_x, day=datetime.date(2025, 4, 1)) == 12
-    assert selectors.cadre_level_on(cadre=cadre_x, day=datetime.date(2026, 3, 31)) == 12
-    assert selectors.cadre_level_on(cadre=cadre_x, day=datetime.date(2026, 4, 1)) == 11
-    state = selectors.rank_states_on(cadre_ids=[cadre_x.pk], day=datetime.date(2026, 6, 1))[cadre_x.pk]
-    assert state == selectors.RankState(level=11, since=datetime.date(2026, 4, 1), graded=True)
+    assert ladder_selectors.cadre_level_on(cadre=cadre_x, day=datetime.date(2025, 3, 31)) == 13
+    assert ladder_selectors.cadre_level_on(cadre=cadre_x, day=datetime.date(2025, 4, 1)) == 12
+    assert ladder_selectors.cadre_level_on(cadre=cadre_x, day=datetime.date(2026, 3, 31)) == 12
+    assert ladder_selectors.cadre_level_on(cadre=cadre_x, day=datetime.date(2026, 4, 1)) == 11
+    state = ladder_selectors.rank_states_on(cadre_ids=[cadre_x.pk], day=datetime.date(2026, 6, 1))[cadre_x.pk]
+    assert state == ladder_selectors.RankState(level=11, since=datetime.date(2026, 4, 1), graded=True)
 
 
 def test_ungraded_cadre_is_level_13_since_none(cadre_x):
-    assert selectors.rank_states_on(cadre_ids=[cadre_x.pk], day=datetime.date(2026, 1, 1))[cadre_x.pk] == selectors.RankState(
-        13, None, False
-    )
+    assert ladder_selectors.rank_states_on(cadre_ids=[cadre_x.pk], day=datetime.date(2026, 1, 1))[
+        cadre_x.pk
+    ] == ladder_selectors.RankState(13, None, False)
 
 
 def test_rank_states_of_many_cadres_take_a_bounded_number_of_queries(grade, village_x, django_assert_max_num_queries):
@@ -58,7 +60,7 @@ def test_rank_states_of_many_cadres_take_a_bounded_number_of_queries(grade, vill
     for index, cadre in enumerate(cadres):
         grade(cadre, 13 - index % 5)
     with django_assert_max_num_queries(1):
-        states = selectors.rank_states_on(cadre_ids=[c.pk for c in cadres], day=datetime.date(2027, 1, 1))
+        states = ladder_selectors.rank_states_on(cadre_ids=[c.pk for c in cadres], day=datetime.date(2027, 1, 1))
     assert [states[c.pk].level for c in cadres] == [13 - i % 5 for i in range(30)]
 
 
@@ -72,11 +74,11 @@ def test_levels_outside_1_to_13_are_refused(grade, cadre_x, level):
 def test_promotion_goes_up_exactly_one_level(grade, cadre_x, county_approver):
     grade(cadre_x, 12)
     with pytest.raises(ValidationError):
-        services.rank_change_record(
+        ladder_services.rank_change_record(
             cadre=cadre_x, kind="promotion", to_level=10, approved_by=county_approver, approved_at=at(2026, 2, 1), reason="x"
         )
     with pytest.raises(ValidationError):
-        services.rank_change_record(
+        ladder_services.rank_change_record(
             cadre=cadre_x, kind="demotion", to_level=11, approved_by=county_approver, approved_at=at(2026, 2, 1), reason="x"
         )
 
@@ -89,7 +91,7 @@ def test_second_initial_grading_is_refused(grade, cadre_x):
 
 def test_only_county_approvers_record_rank_changes(cadre_x, officer_x):
     with pytest.raises(PermissionDenied):
-        services.rank_change_record(
+        ladder_services.rank_change_record(
             cadre=cadre_x, kind="initial_grading", to_level=12, approved_by=officer_x, approved_at=at(2026, 1, 5), reason="x"
         )
 
@@ -103,22 +105,22 @@ def test_rank_change_writes_an_audit_record(grade, cadre_x, county_approver):
 
 def test_a_mistake_is_reversed_by_a_new_record_and_the_old_one_stays(grade, cadre_x, county_approver):
     grade(cadre_x, 12, approved=at(2025, 12, 1))
-    wrong = services.rank_change_record(
+    wrong = ladder_services.rank_change_record(
         cadre=cadre_x, kind="promotion", to_level=11, approved_by=county_approver, approved_at=at(2026, 2, 10), reason="误录"
     )
-    correction = services.rank_change_reverse(change=wrong, approved_by=county_approver, reason="撤销误录的晋升")
+    correction = ladder_services.rank_change_reverse(change=wrong, approved_by=county_approver, reason="撤销误录的晋升")
     assert correction.kind == "correction"
     assert correction.effective_month == wrong.effective_month == datetime.date(2026, 3, 1)
     assert (correction.from_level, correction.to_level) == (11, 12)
     wrong.refresh_from_db()
     assert wrong.to_level == 11
-    assert selectors.cadre_level_on(cadre=cadre_x, day=datetime.date(2026, 4, 1)) == 12
+    assert ladder_selectors.cadre_level_on(cadre=cadre_x, day=datetime.date(2026, 4, 1)) == 12
 
 
 def test_only_a_correction_may_name_an_earlier_effective_month(grade, cadre_x, county_approver):
     grade(cadre_x, 12)
     with pytest.raises(ValidationError):
-        services.rank_change_record(
+        ladder_services.rank_change_record(
             cadre=cadre_x,
             kind="promotion",
             to_level=11,
@@ -144,11 +146,13 @@ def test_rank_history_cannot_be_edited_or_deleted_in_the_admin(grade, cadre_x, c
 
 
 def test_allowance_for_uses_the_schedule_row_in_force(county_admin):
-    assert selectors.allowance_for(10, datetime.date(2026, 3, 1)) == Decimal("300.00")
-    services.allowance_schedule_set(user=county_admin, effective_from=datetime.date(2026, 7, 1), amount_per_level=Decimal("120"))
-    assert selectors.allowance_for(10, datetime.date(2026, 6, 1)) == Decimal("300.00")
-    assert selectors.allowance_for(10, datetime.date(2026, 7, 1)) == Decimal("360.00")
-    assert selectors.allowance_for(13, datetime.date(2026, 7, 1)) == Decimal("0.00")
+    assert ladder_selectors.allowance_for(10, datetime.date(2026, 3, 1)) == Decimal("300.00")
+    ladder_services.allowance_schedule_set(
+        user=county_admin, effective_from=datetime.date(2026, 7, 1), amount_per_level=Decimal("120")
+    )
+    assert ladder_selectors.allowance_for(10, datetime.date(2026, 6, 1)) == Decimal("300.00")
+    assert ladder_selectors.allowance_for(10, datetime.date(2026, 7, 1)) == Decimal("360.00")
+    assert ladder_selectors.allowance_for(13, datetime.date(2026, 7, 1)) == Decimal("0.00")
 
 
 def test_rule_functions_stay_within_the_ladder():

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from ranks import selectors, services
-from ranks.panels import cadre_rank_panel
+from ranks.ladder import selectors as ladder_selectors
+from ranks.ladder import services as ladder_services
+from ranks.ladder.panels import cadre_rank_panel
 
 from ..conftest import at
 
@@ -14,11 +15,11 @@ pytestmark = pytest.mark.django_db
 
 def test_level_from_the_listed_history_is_the_level_of_rank_states_on(grade, cadre_x, county_approver):
     grade(cadre_x, 12, approved=at(2025, 3, 31))
-    services.rank_change_record(
+    ladder_services.rank_change_record(
         cadre=cadre_x, kind="promotion", to_level=11, approved_by=county_approver, approved_at=at(2026, 3, 31), reason="晋升"
     )
     # Two changes effective the same month: the later record is in force.
-    services.rank_change_record(
+    ladder_services.rank_change_record(
         cadre=cadre_x,
         kind="correction",
         to_level=12,
@@ -28,10 +29,10 @@ def test_level_from_the_listed_history_is_the_level_of_rank_states_on(grade, cad
         effective_month=datetime.date(2026, 4, 1),
     )
     # Approved in December: not in force before 1 January.
-    services.rank_change_record(
+    ladder_services.rank_change_record(
         cadre=cadre_x, kind="promotion", to_level=11, approved_by=county_approver, approved_at=at(2026, 12, 1), reason="晋升"
     )
-    history = selectors.cadre_rank_history(cadre=cadre_x)
+    history = ladder_selectors.cadre_rank_history(cadre=cadre_x)
     for day in [
         datetime.date(2025, 1, 1),
         datetime.date(2025, 4, 1),
@@ -40,14 +41,14 @@ def test_level_from_the_listed_history_is_the_level_of_rank_states_on(grade, cad
         datetime.date(2026, 12, 31),
         datetime.date(2027, 1, 1),
     ]:
-        expected = selectors.rank_states_on(cadre_ids=[cadre_x.pk], day=day)[cadre_x.pk]
-        assert selectors.rank_state_from_history(history, day=day) == expected, day
-    assert selectors.rank_state_from_history(history, day=datetime.date(2026, 4, 1)).level == 12
+        expected = ladder_selectors.rank_states_on(cadre_ids=[cadre_x.pk], day=day)[cadre_x.pk]
+        assert ladder_selectors.rank_state_from_history(history, day=day) == expected, day
+    assert ladder_selectors.rank_state_from_history(history, day=datetime.date(2026, 4, 1)).level == 12
 
 
 def test_rank_panel_reads_two_queries(grade, cadre_x, officer_x, django_assert_num_queries):
     grade(cadre_x, 12, approved=at(2025, 3, 31))
     with django_assert_num_queries(2):
         panel = cadre_rank_panel(cadre_x, officer_x)
-    assert panel["state"] == selectors.RankState(level=12, since=datetime.date(2025, 4, 1), graded=True)
+    assert panel["state"] == ladder_selectors.RankState(level=12, since=datetime.date(2025, 4, 1), graded=True)
     assert [change.to_level for change in panel["history"]] == [12]

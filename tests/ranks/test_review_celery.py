@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import connection
 
 from cadre_mgmt.celery import app as celery_app
-from ranks import review_services
 from ranks.models import PromotionReview, Proposal
+from ranks.review import services as review_services
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 90

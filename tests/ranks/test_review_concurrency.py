@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from ranks import review_services
 from ranks.models import PromotionReview, Proposal, RankChange
+from ranks.review import decisions
+from ranks.review import services as review_services
 
 pytestmark = [
     pytest.mark.postgres,
@@ -48,10 +49,10 @@ def test_two_approvals_of_one_proposal_at_once_write_exactly_one_rank_record(
     review_services.review_run_now(
         review=review_services.review_start(year=2025, trigger=PromotionReview.Trigger.COMMAND, enqueue=False)
     )
-    proposal = review_services.proposal_submit(proposal=Proposal.objects.get(cadre=cadre_x), user=officer_x)
+    proposal = decisions.proposal_submit(proposal=Proposal.objects.get(cadre=cadre_x), user=officer_x)
 
     def approve(approver):
-        return review_services.proposal_approve(proposal=proposal, approver=approver)
+        return decisions.proposal_approve(proposal=proposal, approver=approver)
 
     results, errors = at_once(approve, (county_approver,), (county_admin,))
     assert len(results) == 1 and len(errors) == 1

@@ -5,8 +5,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cadre_mgmt.audit.models import AuditRecord
-from ranks import review_facts, review_services
 from ranks.models import PromotionReview, Proposal, RankChange
+from ranks.review import decisions
+from ranks.review import facts as review_facts
+from ranks.review import services as review_services
 
 from ..factories import CadreFactory, VillageFactory
 
@@ -120,7 +122,7 @@ def test_supervisor_and_finance_cannot_open_proposals(client_for, reviewed, supe
 
 
 def test_proposal_page_shows_the_explanation_and_history(client_for, reviewed, officer_x, county_approver):
-    review_services.proposal_submit(proposal=reviewed["x"], user=officer_x, remarks="经核实属实")
+    decisions.proposal_submit(proposal=reviewed["x"], user=officer_x, remarks="经核实属实")
     response = client_for(county_approver).get(reverse("ranks:proposal_detail", args=[reviewed["x"].pk]))
     assert response.status_code == 200 and response.context["can_decide"]
     text = response.text
@@ -143,7 +145,7 @@ def test_township_submits_then_the_county_approves_through_the_pages(client_for,
 
 
 def test_township_staff_cannot_approve_or_reject_through_the_pages(client_for, reviewed, officer_x):
-    review_services.proposal_submit(proposal=reviewed["x"], user=officer_x)
+    decisions.proposal_submit(proposal=reviewed["x"], user=officer_x)
     client = client_for(officer_x)
     assert client.post(reverse("ranks:proposal_approve", args=[reviewed["x"].pk])).status_code == 403
     assert client.post(reverse("ranks:proposal_reject", args=[reviewed["x"].pk]), {"reason": "x"}).status_code == 403
@@ -160,7 +162,7 @@ def test_approver_cannot_submit_for_a_township(client_for, reviewed, county_appr
 
 
 def test_reject_without_a_reason_shows_a_message_and_changes_nothing(client_for, reviewed, officer_x, county_approver):
-    review_services.proposal_submit(proposal=reviewed["x"], user=officer_x)
+    decisions.proposal_submit(proposal=reviewed["x"], user=officer_x)
     response = client_for(county_approver).post(reverse("ranks:proposal_reject", args=[reviewed["x"].pk]), {"reason": ""})
     assert response.status_code == 400 and "该字段是必填项" in response.text
     assert Proposal.objects.get(pk=reviewed["x"].pk).status == "submitted"
@@ -192,8 +194,8 @@ def test_hostile_ids_in_a_batch_are_refused_cleanly(client_for, reviewed, county
 
 
 def test_approver_filters_by_township_outcome_and_level(client_for, reviewed, officer_x, officer_y, county_approver, township_y):
-    review_services.proposal_submit(proposal=reviewed["x"], user=officer_x)
-    review_services.proposal_submit(proposal=reviewed["y"], user=officer_y)
+    decisions.proposal_submit(proposal=reviewed["x"], user=officer_x)
+    decisions.proposal_submit(proposal=reviewed["y"], user=officer_y)
     client = client_for(county_approver)
     response = client.get(reverse("ranks:proposals"))
     assert {p.pk for p in response.context["page"]} == {reviewed["x"].pk, reviewed["y"].pk}
@@ -235,8 +237,8 @@ def test_runs_list_query_count_is_bounded(client_for, reviewed, county_admin, dj
 
 
 def test_cadre_file_shows_the_proposals_and_who_decided(client_for, reviewed, officer_x, county_approver, cadre_x):
-    proposal = review_services.proposal_submit(proposal=reviewed["x"], user=officer_x)
-    review_services.proposal_reject(proposal=proposal, approver=county_approver, reason="材料不全")
+    proposal = decisions.proposal_submit(proposal=reviewed["x"], user=officer_x)
+    decisions.proposal_reject(proposal=proposal, approver=county_approver, reason="材料不全")
     response = client_for(officer_x).get(reverse("cadres:detail", args=[cadre_x.pk]))
     assert 'id="review-panel"' in response.text
     assert "材料不全" in response.text and "已退回" in response.text

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ranks.review_rules import (
+from ranks.review.rules import (
     BASICALLY_COMPETENT,
     COMPETENT,
     DEMOTE,
@@ -30,7 +30,7 @@ from ranks.review_rules import (
     parameter_labels,
     rule_descriptions,
 )
-from ranks.review_rules.config import RULES
+from ranks.review.rules.config import RULES
 
 D = date
 
@@ -596,7 +596,7 @@ def test_facts_refuse_impossible_values():
 def test_texts_are_looked_up_once_per_run_in_the_language_of_the_run():
     from django.utils import translation
 
-    from ranks.review_rules.text import memoized_texts, tr
+    from ranks.review.rules.text import memoized_texts, tr
 
     with translation.override("zh-hans"), memoized_texts():
         chinese = tr("Not in post")

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from ranks.review_rules import (
+from ranks.review.rules import (
     COMMENDATION_LEVELS,
     DEMOTE,
     DEMOTION,
@@ -30,7 +30,7 @@ from ranks.review_rules import (
     evaluate,
     evaluate_many,
 )
-from ranks.review_rules.config import RULES
+from ranks.review.rules.config import RULES
 
 # 150 histories per property keeps the suite quick; REVIEW_RULES_EXAMPLES=5000 runs the thorough version.
 EXAMPLE_COUNT = int(os.environ.get("REVIEW_RULES_EXAMPLES", "150"))

@@ -16,9 +16,12 @@ from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.cadres.models import Cadre
 from cadre_mgmt.celery import app as celery_app
 from incentives.models import CommendationPoints
-from ranks import review_facts, review_rules, review_services
 from ranks.models import PromotionReview, Proposal, RankChange, ReviewBatch
-from ranks.review_facts import context_from_parameters, review_parameters
+from ranks.review import decisions
+from ranks.review import facts as review_facts
+from ranks.review import rules as review_rules
+from ranks.review import services as review_services
+from ranks.review.facts import context_from_parameters, review_parameters
 
 from ..conftest import confirmed_grades
 from ..factories import CadreFactory
@@ -91,8 +94,8 @@ def test_dry_run_writes_no_proposal_and_keeps_the_results_to_show(county):
 def test_rerun_never_duplicates_and_never_changes_a_decided_proposal(county, officer_x, county_approver):
     run()
     proposal = Proposal.objects.get(cadre=county["x"])
-    review_services.proposal_submit(proposal=proposal, user=officer_x, remarks="属实")
-    review_services.proposal_approve(proposal=proposal, approver=county_approver)
+    decisions.proposal_submit(proposal=proposal, user=officer_x, remarks="属实")
+    decisions.proposal_approve(proposal=proposal, approver=county_approver)
     decided = Proposal.objects.get(pk=proposal.pk)
     second = run()
     assert Proposal.objects.count() == 3
@@ -121,7 +124,7 @@ def test_rerun_brings_undecided_proposals_up_to_date(county, county_approver):
 def test_a_submitted_proposal_stays_submitted_when_the_verdict_is_unchanged(county, officer_x):
     run()
     proposal = Proposal.objects.get(cadre=county["x"])
-    review_services.proposal_submit(proposal=proposal, user=officer_x, remarks="属实", notes="已核对台账")
+    decisions.proposal_submit(proposal=proposal, user=officer_x, remarks="属实", notes="已核对台账")
     AnnualReview.objects.filter(cadre=county["x"], year=YEAR).update(mass_score=Decimal("91"))
     run()
     proposal.refresh_from_db()
@@ -141,17 +144,17 @@ def test_a_batch_delivered_twice_writes_once(county):
 def test_an_interrupted_batch_commits_nothing_and_its_rerun_completes_without_duplicates(county, monkeypatch):
     review = review_services.review_start(year=YEAR, trigger=PromotionReview.Trigger.COMMAND, enqueue=False)
     township_id = county["x"].township_id
-    real_write = review_services._write_proposals
+    real_write = review_services.write_proposals
 
     def write_then_die(*args, **kwargs):
         real_write(*args, **kwargs)  # the proposals are written ...
         raise ConnectionError("worker lost")  # ... and the worker dies before the batch is recorded
 
-    monkeypatch.setattr(review_services, "_write_proposals", write_then_die)
+    monkeypatch.setattr(review_services, "write_proposals", write_then_die)
     batch = review_services.review_batch_run(review_id=review.pk, township_id=township_id)
     assert batch.state == ReviewBatch.State.FAILED and "worker lost" in batch.error
     assert Proposal.objects.count() == 0
-    monkeypatch.setattr(review_services, "_write_proposals", real_write)
+    monkeypatch.setattr(review_services, "write_proposals", real_write)
 
     # The same task delivered again (acks_late) completes the batch.
     batch = review_services.review_batch_run(review_id=review.pk, township_id=township_id)
@@ -236,8 +239,8 @@ def test_points_of_an_approved_promotion_are_marked_consumed_for_later_reviews(c
     run()
     proposal = Proposal.objects.get(cadre=county["x"])
     Proposal.objects.filter(pk=proposal.pk).update(points_used=Decimal("4"))
-    review_services.proposal_submit(proposal=proposal, user=officer_x)
-    review_services.proposal_approve(proposal=proposal, approver=county_approver)
+    decisions.proposal_submit(proposal=proposal, user=officer_x)
+    decisions.proposal_approve(proposal=proposal, approver=county_approver)
     context = context_from_parameters(year=2026, parameters=review_parameters(year=2026))
     facts = review_facts.cadre_facts(cadre_rows=[(county["x"].pk, county["x"].first_appointed_on)], context=context)
     assert facts[0].points_consumed_until == datetime.date(2025, 12, 31)

@@ -5,8 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cadre_mgmt.audit.models import AuditRecord
-from ranks import review_selectors, review_services, rules, selectors, services
+from ranks.ladder import rules
+from ranks.ladder import selectors as ladder_selectors
+from ranks.ladder import services as ladder_services
 from ranks.models import PromotionReview, Proposal, RankChange
+from ranks.review import decisions
+from ranks.review import selectors as review_selectors
+from ranks.review import services as review_services
 
 from ..conftest import at
 from ..factories import CadreFactory
@@ -29,8 +34,8 @@ def proposals(promotable, cadre_x, cadre_y, village_x):
 
 def test_approval_writes_the_rank_record_effective_next_month(proposals, cadre_x, officer_x, county_approver):
     proposal = proposals[cadre_x.pk]
-    review_services.proposal_submit(proposal=proposal, user=officer_x, remarks="属实", notes="台账齐全")
-    approved = review_services.proposal_approve(proposal=proposal, approver=county_approver, comment="同意")
+    decisions.proposal_submit(proposal=proposal, user=officer_x, remarks="属实", notes="台账齐全")
+    approved = decisions.proposal_approve(proposal=proposal, approver=county_approver, comment="同意")
     change = approved.rank_change
     assert (change.kind, change.from_level, change.to_level, change.approved_by) == ("promotion", 12, 11, county_approver)
     assert change.effective_month == rules.effective_month_after(timezone.localdate(approved.decided_at))
@@ -38,7 +43,7 @@ def test_approval_writes_the_rank_record_effective_next_month(proposals, cadre_x
     assert "同意" in change.reason
     assert (approved.status, approved.decided_by) == ("approved", county_approver)
     next_month = rules.effective_month_after(timezone.localdate())
-    assert selectors.cadre_level_on(cadre=cadre_x, day=next_month) == 11
+    assert ladder_selectors.cadre_level_on(cadre=cadre_x, day=next_month) == 11
 
 
 def test_a_demotion_is_recorded_as_a_demotion(promotable, cadre_x, officer_x, county_approver):
@@ -48,80 +53,80 @@ def test_a_demotion_is_recorded_as_a_demotion(promotable, cadre_x, officer_x, co
     )
     proposal = Proposal.objects.get(cadre=cadre_x)
     assert (proposal.outcome, proposal.to_level) == ("demote", 12)
-    review_services.proposal_submit(proposal=proposal, user=officer_x)
-    change = review_services.proposal_approve(proposal=proposal, approver=county_approver).rank_change
+    decisions.proposal_submit(proposal=proposal, user=officer_x)
+    change = decisions.proposal_approve(proposal=proposal, approver=county_approver).rank_change
     assert (change.kind, change.from_level, change.to_level) == ("demotion", 11, 12)
 
 
 def test_township_staff_cannot_approve_or_reject(proposals, cadre_x, officer_x):
-    proposal = review_services.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
+    proposal = decisions.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
     with pytest.raises(PermissionDenied):
-        review_services.proposal_approve(proposal=proposal, approver=officer_x)
+        decisions.proposal_approve(proposal=proposal, approver=officer_x)
     with pytest.raises(PermissionDenied):
-        review_services.proposal_reject(proposal=proposal, approver=officer_x, reason="不同意")
+        decisions.proposal_reject(proposal=proposal, approver=officer_x, reason="不同意")
     assert RankChange.objects.filter(kind="promotion").count() == 0
 
 
 def test_a_township_cannot_submit_another_townships_proposal(proposals, cadre_y, officer_x, county_approver):
     with pytest.raises(PermissionDenied):
-        review_services.proposal_submit(proposal=proposals[cadre_y.pk], user=officer_x)
+        decisions.proposal_submit(proposal=proposals[cadre_y.pk], user=officer_x)
     with pytest.raises(PermissionDenied):
-        review_services.proposal_submit(proposal=proposals[cadre_y.pk], user=county_approver)
+        decisions.proposal_submit(proposal=proposals[cadre_y.pk], user=county_approver)
 
 
 def test_the_county_decides_only_what_the_township_submitted(proposals, cadre_x, county_approver):
     with pytest.raises(ValidationError, match="submitted|上报"):
-        review_services.proposal_approve(proposal=proposals[cadre_x.pk], approver=county_approver)
+        decisions.proposal_approve(proposal=proposals[cadre_x.pk], approver=county_approver)
     with pytest.raises(ValidationError):
-        review_services.proposal_reject(proposal=proposals[cadre_x.pk], approver=county_approver, reason="材料不全")
+        decisions.proposal_reject(proposal=proposals[cadre_x.pk], approver=county_approver, reason="材料不全")
 
 
 def test_a_hold_needs_no_submission_or_decision(proposals, village_x, officer_x):
     hold = Proposal.objects.get(outcome="hold")
     with pytest.raises(ValidationError):
-        review_services.proposal_submit(proposal=hold, user=officer_x)
+        decisions.proposal_submit(proposal=hold, user=officer_x)
 
 
 def test_a_proposal_is_decided_once(proposals, cadre_x, officer_x, county_approver, county_admin):
-    proposal = review_services.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
-    review_services.proposal_approve(proposal=proposal, approver=county_approver)
+    proposal = decisions.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
+    decisions.proposal_approve(proposal=proposal, approver=county_approver)
     with pytest.raises(ValidationError, match="已审批"):
-        review_services.proposal_approve(proposal=proposal, approver=county_admin)
+        decisions.proposal_approve(proposal=proposal, approver=county_admin)
     with pytest.raises(ValidationError):
-        review_services.proposal_reject(proposal=proposal, approver=county_admin, reason="重新考虑")
+        decisions.proposal_reject(proposal=proposal, approver=county_admin, reason="重新考虑")
     with pytest.raises(ValidationError):
-        review_services.proposal_submit(proposal=proposal, user=officer_x, remarks="改")
+        decisions.proposal_submit(proposal=proposal, user=officer_x, remarks="改")
     assert RankChange.objects.filter(cadre=cadre_x, kind="promotion").count() == 1
 
 
 def test_rejection_needs_a_reason_and_writes_no_rank_record(proposals, cadre_x, officer_x, county_approver):
-    proposal = review_services.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
+    proposal = decisions.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
     with pytest.raises(ValidationError):
-        review_services.proposal_reject(proposal=proposal, approver=county_approver, reason="  ")
-    rejected = review_services.proposal_reject(proposal=proposal, approver=county_approver, reason="群众测评材料不全")
+        decisions.proposal_reject(proposal=proposal, approver=county_approver, reason="  ")
+    rejected = decisions.proposal_reject(proposal=proposal, approver=county_approver, reason="群众测评材料不全")
     assert (rejected.status, rejected.reject_reason, rejected.decided_by) == ("rejected", "群众测评材料不全", county_approver)
     assert rejected.rank_change is None
     assert not RankChange.objects.filter(cadre=cadre_x, kind="promotion").exists()
 
 
 def test_approval_is_refused_when_the_level_changed_since_the_review(proposals, cadre_x, officer_x, county_approver):
-    proposal = review_services.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
-    services.rank_change_record(
+    proposal = decisions.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
+    ladder_services.rank_change_record(
         cadre=cadre_x, kind="promotion", to_level=11, approved_by=county_approver, approved_at=timezone.now(), reason="另案晋升"
     )
     with pytest.raises(ValidationError, match="level 11|11级|11"):
-        review_services.proposal_approve(proposal=proposal, approver=county_approver)
+        decisions.proposal_approve(proposal=proposal, approver=county_approver)
     assert Proposal.objects.get(pk=proposal.pk).status == "submitted"
 
 
 def test_batch_approval_is_all_or_nothing(proposals, cadre_x, cadre_y, officer_x, officer_y, county_approver):
-    x = review_services.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
-    y = review_services.proposal_submit(proposal=proposals[cadre_y.pk], user=officer_y)
-    services.rank_change_record(
+    x = decisions.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
+    y = decisions.proposal_submit(proposal=proposals[cadre_y.pk], user=officer_y)
+    ladder_services.rank_change_record(
         cadre=cadre_y, kind="demotion", to_level=12, approved_by=county_approver, approved_at=at(2026, 3, 3), reason="降级"
     )
     with pytest.raises(ValidationError, match=cadre_y.name):
-        review_services.proposals_approve_batch(proposals=[x, y], approver=county_approver)
+        decisions.proposals_approve_batch(proposals=[x, y], approver=county_approver)
     assert set(Proposal.objects.filter(pk__in=[x.pk, y.pk]).values_list("status", flat=True)) == {"submitted"}
     assert not RankChange.objects.filter(kind="promotion").exists()
 
@@ -133,15 +138,15 @@ def test_batch_submission_and_rejection(proposals, cadre_x, village_x, promotabl
     )
     open_x = list(Proposal.objects.filter(township=cadre_x.township, status="pending").select_related("cadre"))
     assert len(open_x) == 2
-    submitted = review_services.proposals_submit_batch(proposals=open_x, user=officer_x, remarks="经核实")
+    submitted = decisions.proposals_submit_batch(proposals=open_x, user=officer_x, remarks="经核实")
     assert {p.status for p in submitted} == {"submitted"} and {p.township_remarks for p in submitted} == {"经核实"}
-    rejected = review_services.proposals_reject_batch(proposals=submitted, approver=county_approver, reason="本轮暂缓")
+    rejected = decisions.proposals_reject_batch(proposals=submitted, approver=county_approver, reason="本轮暂缓")
     assert {p.status for p in rejected} == {"rejected"}
 
 
 def test_every_action_records_who_and_when(proposals, cadre_x, officer_x, county_approver):
-    proposal = review_services.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x, remarks="属实")
-    review_services.proposal_approve(proposal=proposal, approver=county_approver)
+    proposal = decisions.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x, remarks="属实")
+    decisions.proposal_approve(proposal=proposal, approver=county_approver)
     history = review_selectors.proposal_history(proposal=proposal)
     assert [(r.actor, r.action) for r in history] == [
         (officer_x, AuditRecord.Action.UPDATE),
@@ -153,21 +158,21 @@ def test_every_action_records_who_and_when(proposals, cadre_x, officer_x, county
 
 
 def test_submitted_proposals_feed_the_allowance_budget(proposals, cadre_x, cadre_y, officer_x, county_approver):
-    review_services.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
+    decisions.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
     pending = review_selectors.pending_proposal_changes(user=county_approver, year=YEAR)
     assert pending == [(cadre_x.pk, 11)]
-    figures = selectors.budget_figures(user=county_approver, extra_pending=pending)
+    figures = ladder_selectors.budget_figures(user=county_approver, extra_pending=pending)
     assert figures.next_month_total_if_approved - figures.next_month_total == 100
 
 
 def test_remarks_longer_than_allowed_are_refused(proposals, cadre_x, officer_x):
     with pytest.raises(ValidationError):
-        review_services.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x, remarks="很长" * 200)
+        decisions.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x, remarks="很长" * 200)
     assert Proposal.objects.get(pk=proposals[cadre_x.pk].pk).status == "pending"
 
 
 def test_a_cadre_who_left_post_cannot_be_promoted(proposals, cadre_x, officer_x, county_approver):
-    proposal = review_services.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
+    proposal = decisions.proposal_submit(proposal=proposals[cadre_x.pk], user=officer_x)
     type(cadre_x).objects.filter(pk=cadre_x.pk).update(status="left", left_on=timezone.localdate())
     with pytest.raises(ValidationError):
-        review_services.proposal_approve(proposal=proposal, approver=county_approver)
+        decisions.proposal_approve(proposal=proposal, approver=county_approver)

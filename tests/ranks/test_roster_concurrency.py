@@ -4,8 +4,8 @@ import threading
 import pytest
 from django.db import connection
 
-from ranks import services
 from ranks.models import Roster, RosterLine
+from ranks.rosters import services as rosters_services
 
 from ..factories import CadreFactory
 
@@ -23,7 +23,7 @@ def test_two_generations_of_the_same_month_at_once_make_one_roster(village_x):
     def generate():
         try:
             barrier.wait()
-            services.roster_generate(month=month)
+            rosters_services.roster_generate(month=month)
         except Exception as exc:  # reported by the assertion below
             errors.append(exc)
         finally:

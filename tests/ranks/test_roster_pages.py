@@ -9,8 +9,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cadre_mgmt.audit.models import AuditRecord
-from ranks import selectors, services
+from ranks.grading import services as grading_services
+from ranks.ladder import selectors as ladder_selectors
+from ranks.ladder import services as ladder_services
 from ranks.models import Roster, RosterExport
+from ranks.rosters import exports as rosters_exports
+from ranks.rosters import services as rosters_services
 
 from ..conftest import at
 from ..factories import CadreFactory, VillageFactory
@@ -27,8 +31,8 @@ def roster_two_townships(grade, township_x, township_y, village_x, village_y, ca
     grade(cadre_x, 11, approved=at(2025, 11, 5))
     grade(cadre_y, 10, approved=at(2025, 11, 5))
     grade(extra[0], 12, approved=at(2025, 11, 5))
-    services.roster_lock(roster=services.roster_generate(month=JAN, user=county_approver), user=county_approver)
-    services.rank_change_record(
+    rosters_services.roster_lock(roster=rosters_services.roster_generate(month=JAN, user=county_approver), user=county_approver)
+    ladder_services.rank_change_record(
         cadre=cadre_x,
         kind="correction",
         to_level=12,
@@ -37,7 +41,7 @@ def roster_two_townships(grade, township_x, township_y, village_x, village_y, ca
         reason="更正",
         effective_month=JAN,
     )
-    return services.roster_generate(month=FEB, user=county_approver)
+    return rosters_services.roster_generate(month=FEB, user=county_approver)
 
 
 def test_township_staff_see_only_their_townships_lines_and_totals(client_for, officer_x, roster_two_townships, cadre_y):
@@ -177,7 +181,7 @@ def test_large_export_runs_as_a_job_with_progress_and_download(
 ):
     from ranks import tasks
 
-    monkeypatch.setattr(services, "EXPORT_ASYNC_ROWS", 2)
+    monkeypatch.setattr(rosters_exports, "EXPORT_ASYNC_ROWS", 2)
     monkeypatch.setattr(tasks.run_roster_export, "delay", lambda export_id: tasks.run_roster_export(export_id))
     client = client_for(finance)
     with django_capture_on_commit_callbacks(execute=True):
@@ -232,26 +236,30 @@ def test_budget_figures_count_pending_changes_and_project_a_year(
 ):
     grade(cadre_x, 11, approved=at(2026, 1, 10))
     newcomer = CadreFactory(village=village_x, first_appointed_on=datetime.date(2015, 3, 1))
-    services.initial_grading_submit(user=officer_x, cadre=newcomer)  # 10+ years of service: computed level 10
-    figures = selectors.budget_figures(user=county_approver, today=datetime.date(2026, 5, 20), extra_pending=[(cadre_y.pk, 12)])
+    grading_services.initial_grading_submit(user=officer_x, cadre=newcomer)  # 10+ years of service: computed level 10
+    figures = ladder_selectors.budget_figures(
+        user=county_approver, today=datetime.date(2026, 5, 20), extra_pending=[(cadre_y.pk, 12)]
+    )
     assert figures.next_month == datetime.date(2026, 6, 1)
     assert figures.next_month_total == Decimal("200.00")
     assert figures.next_month_total_if_approved == Decimal("600.00")
     assert figures.pending_changes == 2
     assert len(figures.projection) == 12 and figures.projection[0] == (datetime.date(2026, 6, 1), Decimal("200.00"))
-    services.allowance_schedule_set(user=county_admin, effective_from=datetime.date(2027, 1, 1), amount_per_level=Decimal(150))
-    figures = selectors.budget_figures(user=county_approver, today=datetime.date(2026, 5, 20))
+    ladder_services.allowance_schedule_set(
+        user=county_admin, effective_from=datetime.date(2027, 1, 1), amount_per_level=Decimal(150)
+    )
+    figures = ladder_selectors.budget_figures(user=county_approver, today=datetime.date(2026, 5, 20))
     assert dict(figures.projection)[datetime.date(2027, 1, 1)] == Decimal("300.00")
-    scoped = selectors.budget_figures(user=officer_x, today=datetime.date(2026, 5, 20), extra_pending=[(cadre_y.pk, 12)])
+    scoped = ladder_selectors.budget_figures(user=officer_x, today=datetime.date(2026, 5, 20), extra_pending=[(cadre_y.pk, 12)])
     assert scoped.next_month_total_if_approved == Decimal("500.00")
 
 
 def test_export_writes_formula_like_names_and_remarks_as_text(grade, village_x, county_approver):
-    from ranks.exporting import roster_workbook
+    from ranks.rosters.workbook import roster_workbook
 
     cadre = CadreFactory(village=village_x, name='=HYPERLINK("http://x")')
     grade(cadre, 12, approved=at(2025, 11, 5))
-    roster = services.roster_generate(month=JAN, user=county_approver)
+    roster = rosters_services.roster_generate(month=JAN, user=county_approver)
     content, _rows = roster_workbook(roster=roster)
     cell = next(c for row in load_workbook(io.BytesIO(content)).active.iter_rows() for c in row if c.value == cadre.name)
     assert cell.data_type == "s"

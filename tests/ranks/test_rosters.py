@@ -8,8 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cadre_mgmt.cadres.models import Post
-from ranks import services, tasks
+from ranks import tasks
+from ranks.ladder import services as ladder_services
 from ranks.models import Roster, RosterLine
+from ranks.rosters import services as rosters_services
 
 from ..conftest import at
 from ..factories import CadreFactory
@@ -28,13 +30,13 @@ def _lines(roster):
 
 
 def _generate_and_lock(month, approver):
-    roster = services.roster_generate(month=month, user=approver)
-    return services.roster_lock(roster=roster, user=approver)
+    roster = rosters_services.roster_generate(month=month, user=approver)
+    return rosters_services.roster_lock(roster=roster, user=approver)
 
 
 def test_roster_fixes_level_and_allowance_of_each_in_post_cadre(grade, cadre_x, cadre_y, county_approver):
     grade(cadre_x, 11, approved=at(2025, 12, 10))
-    roster = services.roster_generate(month=JAN, user=county_approver)
+    roster = rosters_services.roster_generate(month=JAN, user=county_approver)
     lines = {line.cadre_id: line for line in roster.lines.all()}
     assert lines[cadre_x.pk].level == 11 and lines[cadre_x.pk].amount == Decimal("200.00")
     assert lines[cadre_x.pk].since_month == JAN
@@ -54,17 +56,17 @@ def test_who_is_on_the_roster_of_a_month(village_x, county_approver):
         village=village_x, status="left", left_on=datetime.date(2026, 2, 28), first_appointed_on=datetime.date(2020, 1, 1)
     )
     unpaid = CadreFactory(village=village_x, posts=[clerk])
-    march = {line.cadre_id for line in services.roster_generate(month=MAR, user=county_approver).lines.all()}
+    march = {line.cadre_id for line in rosters_services.roster_generate(month=MAR, user=county_approver).lines.all()}
     assert on.pk in march and left_in_march.pk in march
     assert later.pk not in march and left_in_february.pk not in march and unpaid.pk not in march
-    april = {line.cadre_id for line in services.roster_generate(month=APR, user=county_approver).lines.all()}
+    april = {line.cadre_id for line in rosters_services.roster_generate(month=APR, user=county_approver).lines.all()}
     assert left_in_march.pk not in april and later.pk in april
 
 
 def test_regenerating_a_draft_gives_the_same_lines(grade, cadre_x, cadre_y, county_approver):
     grade(cadre_x, 10)
-    first = _lines(services.roster_generate(month=FEB, user=county_approver))
-    second = _lines(services.roster_generate(month=FEB, user=county_approver))
+    first = _lines(rosters_services.roster_generate(month=FEB, user=county_approver))
+    second = _lines(rosters_services.roster_generate(month=FEB, user=county_approver))
     assert first == second
     assert Roster.objects.filter(month=FEB).count() == 1
 
@@ -74,28 +76,30 @@ def test_a_locked_roster_refuses_any_change(grade, cadre_x, county_approver, cou
     roster = _generate_and_lock(JAN, county_approver)
     before = _lines(roster)
     with pytest.raises(ValidationError):
-        services.roster_generate(month=JAN, user=county_approver)
+        rosters_services.roster_generate(month=JAN, user=county_approver)
     with pytest.raises(ValidationError):
-        services.roster_lock(roster=roster, user=county_approver)
+        rosters_services.roster_lock(roster=roster, user=county_approver)
     with pytest.raises(ValidationError):
-        services.allowance_schedule_set(user=county_admin, effective_from=JAN, amount_per_level=Decimal(150))
+        ladder_services.allowance_schedule_set(user=county_admin, effective_from=JAN, amount_per_level=Decimal(150))
     assert _lines(roster) == before
 
 
 def test_only_county_approvers_generate_and_lock(cadre_x, officer_x, finance, county_approver):
     with pytest.raises(PermissionDenied):
-        services.roster_generate(month=JAN, user=officer_x)
-    roster = services.roster_generate(month=JAN, user=county_approver)
+        rosters_services.roster_generate(month=JAN, user=officer_x)
+    roster = rosters_services.roster_generate(month=JAN, user=county_approver)
     with pytest.raises(PermissionDenied):
-        services.roster_lock(roster=roster, user=finance)
+        rosters_services.roster_lock(roster=roster, user=finance)
 
 
 def test_schedule_change_from_month_m_changes_m_onward_only(grade, cadre_x, county_admin, county_approver):
     grade(cadre_x, 10)  # effective January: 3 levels gained
-    services.allowance_schedule_set(user=county_admin, effective_from=datetime.date(2026, 3, 15), amount_per_level=Decimal(150))
+    ladder_services.allowance_schedule_set(
+        user=county_admin, effective_from=datetime.date(2026, 3, 15), amount_per_level=Decimal(150)
+    )
     amounts = {}
     for month in (JAN, FEB, MAR, APR):
-        amounts[month] = services.roster_generate(month=month, user=county_approver).lines.get(cadre=cadre_x).amount
+        amounts[month] = rosters_services.roster_generate(month=month, user=county_approver).lines.get(cadre=cadre_x).amount
     assert amounts == {JAN: Decimal(300), FEB: Decimal(300), MAR: Decimal(450), APR: Decimal(450)}
 
 
@@ -104,7 +108,7 @@ def test_correction_after_lock_appears_as_recovery_line_in_next_roster(grade, ca
     grade(cadre_y, 12, approved=at(2025, 12, 10))
     _generate_and_lock(JAN, county_approver)
     _generate_and_lock(FEB, county_approver)
-    services.rank_change_record(
+    ladder_services.rank_change_record(
         cadre=cadre_x,
         kind="correction",
         to_level=12,
@@ -113,7 +117,7 @@ def test_correction_after_lock_appears_as_recovery_line_in_next_roster(grade, ca
         reason="初始定级年限计算有误",
         effective_month=JAN,
     )
-    march = services.roster_generate(month=MAR, user=county_approver)
+    march = rosters_services.roster_generate(month=MAR, user=county_approver)
     regular = march.lines.get(cadre=cadre_x, kind="regular")
     assert (regular.level, regular.amount) == (12, Decimal(100))
     adjustment = march.lines.get(cadre=cadre_x, kind="recovery")
@@ -126,9 +130,9 @@ def test_correction_after_lock_appears_as_recovery_line_in_next_roster(grade, ca
     # Locked months stay as they were paid.
     assert Roster.objects.get(month=JAN).lines.get(cadre=cadre_x).amount == Decimal(200)
     # Regenerating the draft gives the same adjustment; the next roster does not repeat it.
-    assert _lines(services.roster_generate(month=MAR, user=county_approver)) == _lines(march)
-    services.roster_lock(roster=march, user=county_approver)
-    april = services.roster_generate(month=APR, user=county_approver)
+    assert _lines(rosters_services.roster_generate(month=MAR, user=county_approver)) == _lines(march)
+    rosters_services.roster_lock(roster=march, user=county_approver)
+    april = rosters_services.roster_generate(month=APR, user=county_approver)
     assert not april.lines.exclude(kind="regular").exists()
 
 
@@ -138,10 +142,10 @@ def test_promotion_recorded_late_gives_back_pay_for_the_locked_months(grade, cad
     _generate_and_lock(FEB, county_approver)
     _generate_and_lock(MAR, county_approver)
     # Approved on paper on 20 January (effective February), entered only after March was locked.
-    services.rank_change_record(
+    ladder_services.rank_change_record(
         cadre=cadre_x, kind="promotion", to_level=11, approved_by=county_approver, approved_at=at(2026, 1, 20), reason="晋升"
     )
-    april = services.roster_generate(month=APR, user=county_approver)
+    april = rosters_services.roster_generate(month=APR, user=county_approver)
     back_pay = april.lines.get(cadre=cadre_x, kind="back_pay")
     assert back_pay.amount == Decimal("200.00")
     assert (back_pay.covers_from, back_pay.covers_to) == (FEB, MAR)
@@ -157,7 +161,7 @@ def _cadres(village, count, grade):
 
 def _generation_queries(month, approver):
     with CaptureQueriesContext(connection) as captured:
-        services.roster_generate(month=month, user=approver)
+        rosters_services.roster_generate(month=month, user=approver)
     return [q["sql"] for q in captured.captured_queries]
 
 
@@ -168,12 +172,12 @@ def test_roster_generation_queries_do_not_grow_with_the_number_of_cadres(
     _generate_and_lock(JAN, county_approver)
     _cadres(village_x, 5, grade)
     with django_assert_max_num_queries(25):
-        services.roster_generate(month=FEB, user=county_approver)
+        rosters_services.roster_generate(month=FEB, user=county_approver)
     small = _generation_queries(FEB, county_approver)
     # 40 lines stay within one INSERT batch even on SQLite (the only part that grows: one INSERT per batch).
     _cadres(village_y, 35, grade)
     with django_assert_max_num_queries(25):
-        services.roster_generate(month=FEB, user=county_approver)
+        rosters_services.roster_generate(month=FEB, user=county_approver)
     large = _generation_queries(FEB, county_approver)
     assert Roster.objects.get(month=FEB).line_count == 40
     assert len(small) == len(large)
@@ -184,7 +188,7 @@ def test_monthly_job_is_safe_to_run_twice_and_leaves_a_locked_roster_alone(cadre
     tasks.generate_monthly_roster()
     roster = Roster.objects.get()
     assert roster.line_count == 1
-    services.roster_lock(roster=roster, user=county_approver)
+    rosters_services.roster_lock(roster=roster, user=county_approver)
     tasks.generate_monthly_roster()
     roster.refresh_from_db()
     assert roster.is_locked

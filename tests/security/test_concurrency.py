@@ -13,8 +13,10 @@ from unittest import mock
 import pytest
 from django.db import connection
 
-from ranks import review_services, services
 from ranks.models import PromotionReview, Proposal, RankChange, ReviewBatch, Roster, RosterLine
+from ranks.review import decisions
+from ranks.review import services as review_services
+from ranks.rosters import services as rosters_services
 
 from ..factories import CadreFactory
 
@@ -62,9 +64,9 @@ def test_many_approvals_of_one_proposal_at_once_write_one_rank_record(
     promotable(cadre_x, 12)
     review = review_services.review_start(year=2025, trigger=PromotionReview.Trigger.COMMAND, enqueue=False)
     review_services.review_run_now(review=review)
-    proposal = review_services.proposal_submit(proposal=Proposal.objects.get(cadre=cadre_x), user=officer_x)
+    proposal = decisions.proposal_submit(proposal=Proposal.objects.get(cadre=cadre_x), user=officer_x)
 
-    results, errors = all_at_once(lambda: review_services.proposal_approve(proposal=proposal, approver=county_approver))
+    results, errors = all_at_once(lambda: decisions.proposal_approve(proposal=proposal, approver=county_approver))
 
     assert len(results) == 1, errors
     assert len(errors) == THREADS - 1
@@ -82,7 +84,7 @@ def test_a_roster_generated_by_many_at_once_is_one_roster(village_x, village_y):
         CadreFactory(village=village_x if index % 2 else village_y)
     month = datetime.date(2026, 5, 1)
 
-    results, errors = all_at_once(lambda: services.roster_generate(month=month))
+    results, errors = all_at_once(lambda: rosters_services.roster_generate(month=month))
 
     assert errors == []
     assert Roster.objects.filter(month=month).count() == 1
@@ -108,13 +110,13 @@ def test_a_review_whose_worker_died_mid_batch_completes_on_rerun_without_duplica
 
     # The worker runs X's batch, then dies in the middle of Y's: Y's proposals were being written.
     review_services.review_batch_run(review_id=review.pk, township_id=cadre_x.township_id)
-    real_write = review_services._write_proposals
+    real_write = review_services.write_proposals
 
     def write_then_die(*args, **kwargs):
         real_write(*args, **kwargs)
         raise WorkerKilled
 
-    with mock.patch.object(review_services, "_write_proposals", write_then_die), pytest.raises(WorkerKilled):
+    with mock.patch.object(review_services, "write_proposals", write_then_die), pytest.raises(WorkerKilled):
         review_services.review_batch_run(review_id=review.pk, township_id=cadre_y.township_id)
 
     assert Proposal.objects.filter(township=cadre_y.township).count() == 0  # the dead attempt left nothing

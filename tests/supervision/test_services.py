@@ -296,7 +296,7 @@ def test_disclosure_period_is_normalised_and_duplicates_refused(officer_x, villa
 
 
 def test_dismissed_cadre_is_on_the_roster_of_the_month_of_dismissal_but_not_the_next(officer_x, cadre_x):
-    from ranks.services import roster_generate
+    from ranks.rosters.services import roster_generate
 
     services.dismissal_record(user=officer_x, cadre=cadre_x, dismissed_on=D(2026, 9, 15), reason="长期不在岗")
     september = roster_generate(month=D(2026, 9, 1))

@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record
-from ranks import rules, selectors
-from ranks.exporting import roster_workbook
+from ranks.ladder import rules
+from ranks.rosters import selectors as rosters_selectors
+from ranks.rosters.workbook import roster_workbook
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             month = rules.parse_month(options["month"])
         except ValueError as exc:
             raise CommandError(f"月份格式错误：{options['month']!r}，应为 YYYY-MM，例如 2026-03。") from exc
-        roster = selectors.roster_for_month(month=month)
+        roster = rosters_selectors.roster_for_month(month=month)
         if roster is None:
             raise CommandError(f"{month:%Y-%m} 还没有花名册，请先运行 generate_roster --month {month:%Y-%m}。")
         user = None

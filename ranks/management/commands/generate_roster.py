@@ -2,7 +2,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ranks import rules, services
+from ranks.ladder import rules
+from ranks.rosters import services as rosters_services
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"月份格式错误：{options['month']!r}，应为 YYYY-MM，例如 2026-03。") from exc
         try:
-            roster = services.roster_generate(month=month)
+            roster = rosters_services.roster_generate(month=month)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         summary = f"{month:%Y-%m} 花名册已生成：{roster.line_count} 行，合计 {roster.total_amount} 元"

@@ -2,8 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ranks import review_rules, review_services
 from ranks.models import PromotionReview
+from ranks.review import rules as review_rules
+from ranks.review import services as review_services
 
 
 class Command(BaseCommand):

@@ -1,0 +1,109 @@
+"""Reads of the initial grading: the rule, the computed levels, the cadres still to grade, the gradings to decide."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from assessments.selectors import annual_results
+from cadre_mgmt.accounts.scoping import scope_for_user, writable_for_user
+from cadre_mgmt.cadres.models import Cadre
+
+from ..ladder import rules
+from ..models import InitialGrading, InitialGradingRule, RankChange
+
+
+def grading_rule() -> InitialGradingRule:
+    rule, _created = InitialGradingRule.objects.get_or_create(pk=1)
+    return rule
+
+
+def _basically_competent_recently(cadre_ids, day):
+    """Cadres graded 基本称职 (county-confirmed) in one of the last three years."""
+    years = [day.year - 1, day.year - 2, day.year - 3]
+    results = annual_results(cadre_ids=list(cadre_ids), years=years)
+    return {
+        cadre_id
+        for cadre_id, by_year in results.items()
+        if any(result.grade == "basically_competent" and result.final for result in by_year.values())
+    }
+
+
+def _ungraded():
+    has_history = RankChange.objects.filter(cadre_id=OuterRef("pk"))
+    open_grading = InitialGrading.objects.filter(cadre_id=OuterRef("pk"), status__in=["submitted", "approved"])
+    qs = Cadre.objects.filter(status=Cadre.Status.IN_POST).filter(~Exists(has_history), ~Exists(open_grading))
+    return qs.select_related("township", "village")
+
+
+def ungraded_cadres_for(*, user):
+    """Cadres in post with no rank history and no open grading, in the user's scope."""
+    return scope_for_user(_ungraded(), user, township_field="township")
+
+
+def submittable_cadres_for(*, user):
+    """The ungraded cadres the user may submit a grading for (the batch form's choices)."""
+    return writable_for_user(_ungraded(), user, township_field="township")
+
+
+@dataclass(frozen=True)
+class ComputedLevel:
+    level: int
+    years_served: int
+    lowered: bool
+
+
+def computed_initial_levels(*, cadres, day=None) -> dict[int, ComputedLevel]:
+    """The level each cadre would get from years of service (DESIGN §3 default rule)."""
+    day = day or timezone.localdate()
+    rule = grading_rule()
+    cadres = list(cadres)
+    lowered = _basically_competent_recently([c.pk for c in cadres], day) if rule.lower_for_basically_competent else set()
+    result = {}
+    for cadre in cadres:
+        years = cadre.prior_service_years + rules.full_years(cadre.first_appointed_on, day)
+        level = rules.initial_level(
+            years_served=years,
+            years_per_level=rule.years_per_level,
+            highest_level=rule.highest_level,
+            basically_competent_recently=cadre.pk in lowered,
+            lower_for_basically_competent=rule.lower_for_basically_competent,
+        )
+        result[cadre.pk] = ComputedLevel(level=level, years_served=years, lowered=cadre.pk in lowered)
+    return result
+
+
+def gradings_for(*, user, status=InitialGrading.Status.SUBMITTED):
+    qs = InitialGrading.objects.filter(status=status).select_related("cadre", "cadre__village", "township", "submitted_by")
+    return scope_for_user(qs, user, township_field="township")
+
+
+def can_read_gradings(user) -> bool:
+    """The initial grading page: the townships that submit and the county that decides."""
+    return user.is_authenticated and (user.is_township_staff or user.is_county_approver)
+
+
+def can_submit_gradings(user) -> bool:
+    return user.is_authenticated and (user.is_township_staff or user.is_county_admin)
+
+
+def can_approve_gradings(user) -> bool:
+    return user.is_authenticated and user.is_county_approver
+
+
+def ungraded_page_rows(*, user, limit=500):
+    """The page's cadres still to grade (the first ``limit``, in township and village order), each with
+    its computed level."""
+    ungraded = list(ungraded_cadres_for(user=user).order_by("township__sort_order", "village__sort_order", "name")[:limit])
+    computed = computed_initial_levels(cadres=ungraded)
+    return [(cadre, computed[cadre.pk]) for cadre in ungraded]
+
+
+def submitted_gradings(*, ids):
+    """The submitted gradings among ``ids`` (the approver's selection), with their cadres."""
+    return list(InitialGrading.objects.filter(pk__in=ids, status=InitialGrading.Status.SUBMITTED).select_related("cadre"))
+
+
+def get_submitted_grading(*, pk):
+    return get_object_or_404(InitialGrading.objects.select_related("cadre"), pk=pk, status=InitialGrading.Status.SUBMITTED)

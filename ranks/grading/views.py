@@ -1,0 +1,97 @@
+"""Initial grading pages: the township submits computed levels, the county approves or rejects them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadre_mgmt.accounts.scoping import get_object_for_user, require
+from cadre_mgmt.cadres.selectors import cadres_for_user
+from cadre_mgmt.web import post_action, submit_form
+
+from . import selectors, services
+from .forms import GradingForm, RejectForm
+
+
+def _ids(values):
+    return [int(value) for value in values if value.isdigit()]
+
+
+@login_required
+def grading(request):
+    user = request.user
+    require(selectors.can_read_gradings(user))
+    context = {
+        "ungraded": selectors.ungraded_page_rows(user=user),
+        "submitted": list(selectors.gradings_for(user=user)),
+        "can_submit": selectors.can_submit_gradings(user),
+        "can_approve": selectors.can_approve_gradings(user),
+    }
+    return render(request, "ranks/grading_list.html", context)
+
+
+@login_required
+def grading_submit(request, cadre_pk):
+    cadre = get_object_for_user(cadres_for_user(user=request.user), request.user, pk=cadre_pk)
+    require(selectors.can_submit_gradings(request.user))
+    computed = selectors.computed_initial_levels(cadres=[cadre])[cadre.pk]
+    form = GradingForm(request.POST or None, computed_level=computed.level, initial={"proposed_level": computed.level})
+    return submit_form(
+        request,
+        form,
+        lambda data: services.initial_grading_submit(user=request.user, cadre=cadre, **data),
+        _("The initial grading of %(name)s has been submitted.") % {"name": cadre.name},
+        template="ranks/grading_form.html",
+        context={"cadre": cadre, "computed": computed},
+        redirect_to="ranks:grading",
+    )
+
+
+@login_required
+@require_POST
+def grading_submit_batch(request):
+    require(selectors.can_submit_gradings(request.user))
+    cadres = list(selectors.submittable_cadres_for(user=request.user).filter(pk__in=_ids(request.POST.getlist("cadre"))))
+    if not cadres:
+        messages.error(request, _("Select at least one cadre."))
+        return redirect("ranks:grading")
+    return post_action(
+        request,
+        lambda: services.initial_gradings_submit(user=request.user, cadres=cadres),
+        success=_("%(count)s initial gradings submitted.") % {"count": len(cadres)},
+        redirect_to="ranks:grading",
+    )
+
+
+@login_required
+@require_POST
+def grading_approve_batch(request):
+    require(selectors.can_approve_gradings(request.user))
+    # "single" is the approve button of one row; otherwise the checked rows.
+    values = [request.POST["single"]] if request.POST.get("single") else request.POST.getlist("grading")
+    gradings = selectors.submitted_gradings(ids=_ids(values))
+    if not gradings:
+        messages.error(request, _("Select at least one initial grading."))
+        return redirect("ranks:grading")
+    return post_action(
+        request,
+        lambda: services.initial_gradings_approve(gradings=gradings, approver=request.user),
+        success=_("%(count)s initial gradings approved; they take effect next month.") % {"count": len(gradings)},
+        redirect_to="ranks:grading",
+    )
+
+
+@login_required
+def grading_reject(request, pk):
+    require(selectors.can_approve_gradings(request.user))
+    the_grading = selectors.get_submitted_grading(pk=pk)
+    return submit_form(
+        request,
+        RejectForm(request.POST or None),
+        lambda data: services.initial_grading_reject(grading=the_grading, approver=request.user, **data),
+        _("The initial grading of %(name)s has been rejected.") % {"name": the_grading.cadre.name},
+        template="ranks/grading_reject_form.html",
+        context={"grading": the_grading},
+        redirect_to="ranks:grading",
+    )

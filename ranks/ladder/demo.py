@@ -1,0 +1,128 @@
+"""Demo data of the ranks app: initial gradings, a few years of rank history, past rosters locked.
+
+Idempotent: a cadre with history is left alone, an existing roster is never regenerated.
+Everything goes through the services, so the audit trail looks like real use.
+"""
+
+import datetime
+import random
+import zoneinfo
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from cadre_mgmt.cadres.models import Cadre
+
+from ..grading import selectors as grading_selectors
+from ..grading import services as grading_services
+from ..models import InitialGrading, RankChange, Roster
+from ..rosters import services as rosters_services
+from . import rules, services
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+GRADING_DAY = datetime.date(2023, 12, 20)
+PROMOTION_ROUNDS = [(datetime.date(2025, 1, 16), 0.45), (datetime.date(2026, 1, 21), 0.25)]
+DEMOTION_DAY = datetime.date(2025, 6, 18)
+FIRST_ROSTER = datetime.date(2025, 6, 1)
+CORRECTION_SOURCE = "演示：更正"
+
+
+def _at(day, hour=10):
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=SHANGHAI)
+
+
+def _history(cadre, approver, computed):
+    rng = random.Random(f"ranks-demo-{cadre.id_number_masked}-{cadre.name}")
+    grading_day = max(GRADING_DAY, cadre.first_appointed_on + datetime.timedelta(days=20))
+    level = computed.level
+    services.rank_change_record(
+        cadre=cadre,
+        kind=RankChange.Kind.INITIAL_GRADING,
+        to_level=level,
+        approved_by=approver,
+        approved_at=_at(grading_day),
+        reason=f"按任职年限 {computed.years_served} 年初始定级",
+        source="2023年度初始定级",
+    )
+    for day, chance in PROMOTION_ROUNDS:
+        if day > grading_day + datetime.timedelta(days=360) and rng.random() < chance and level > 1:
+            level -= 1
+            services.rank_change_record(
+                cadre=cadre,
+                kind=RankChange.Kind.PROMOTION,
+                to_level=level,
+                approved_by=approver,
+                approved_at=_at(day),
+                reason=f"{day.year - 1}年度考核称职以上，任现职级年限已满",
+                source=f"晋升评审 {day.year} #{rng.randrange(1, 40)}",
+            )
+    if level < rules.LOWEST_LEVEL and rng.random() < 0.04:
+        level += 1
+        services.rank_change_record(
+            cadre=cadre,
+            kind=RankChange.Kind.DEMOTION,
+            to_level=level,
+            approved_by=approver,
+            approved_at=_at(DEMOTION_DAY),
+            reason="2024年度考核不称职",
+            source="晋升评审 2025 降级",
+        )
+
+
+def seed_rank_history(stdout):
+    User = get_user_model()
+    approver = User.objects.get(username="county_approver")
+    township_users = {user.township_id: user for user in User.objects.filter(role="township_staff", township__isnull=False)}
+    today = timezone.localdate()
+
+    cadres = list(grading_selectors.ungraded_cadres_for(user=approver).order_by("pk"))
+    computed = grading_selectors.computed_initial_levels(cadres=cadres, day=GRADING_DAY)
+    # The slot comes from the cadre's place among all cadres, so a second run picks the same ones.
+    places = {pk: place for place, pk in enumerate(Cadre.objects.order_by("pk").values_list("pk", flat=True))}
+    graded = pending = 0
+    for cadre in cadres:
+        slot = places[cadre.pk] % 20
+        if slot == 7:
+            continue  # left ungraded: the township sees it on the initial grading page
+        if slot == 13:
+            if cadre.township_id in township_users:
+                grading_services.initial_grading_submit(user=township_users[cadre.township_id], cadre=cadre)
+                pending += 1
+            continue
+        _history(cadre, approver, computed[cadre.pk])
+        graded += 1
+
+    # Past rosters, each generated and locked in its own month; this month stays a draft.
+    this_month = rules.first_of_month(today)
+    months = rules.months_between(FIRST_ROSTER, rules.add_months(this_month, -1))
+    created = 0
+    for month in months:
+        if not Roster.objects.filter(month=month).exists():
+            roster = rosters_services.roster_generate(month=month, user=approver)
+            rosters_services.roster_lock(roster=roster, user=approver)
+            created += 1
+
+    # A mistake found after the lock: a correction reaching back two months, paid back in this month's roster.
+    if months and not RankChange.objects.filter(source=CORRECTION_SOURCE).exists():
+        victim = (
+            Cadre.objects.filter(rank_changes__kind=RankChange.Kind.DEMOTION, status=Cadre.Status.IN_POST).order_by("pk").first()
+        )
+        if victim is not None:
+            demotion = victim.rank_changes.filter(kind=RankChange.Kind.DEMOTION).order_by("-id").first()
+            services.rank_change_record(
+                cadre=victim,
+                kind=RankChange.Kind.CORRECTION,
+                to_level=demotion.from_level,
+                approved_by=approver,
+                approved_at=timezone.now(),
+                reason="复核发现2024年度考核结果录入有误，撤销降级",
+                source=CORRECTION_SOURCE,
+                effective_month=months[-2] if len(months) > 1 else months[-1],
+            )
+    if not Roster.objects.filter(month=this_month).exists():
+        rosters_services.roster_generate(month=this_month, user=approver)
+        created += 1
+    stdout.write(
+        f"  职级：初始定级 {graded} 人，待审批 {pending} 人，花名册新建 {created} 个"
+        f"（待审批初始定级共 {InitialGrading.objects.filter(status='submitted').count()} 条）"
+    )

@@ -1,0 +1,40 @@
+"""Forms of the ladder settings page (the ladder steps, the allowance schedule) and the month field."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import LadderStep
+from . import rules
+
+LEVEL_CHOICES = [(level, str(level)) for level in range(rules.LOWEST_LEVEL, rules.HIGHEST_LEVEL - 1, -1)]
+
+
+class MonthField(forms.CharField):
+    """A month typed as YYYY-MM (the browser's month input); cleaned to its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, for example 2026-03.")}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return rules.parse_month(value)
+        except ValueError as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+class LadderStepForm(forms.ModelForm):
+    class Meta:
+        model = LadderStep
+        fields = ["years_required", "requires_excellent_year", "required_commendation_level"]
+
+
+LadderFormSet = forms.modelformset_factory(LadderStep, form=LadderStepForm, extra=0, can_delete=False)
+
+
+class ScheduleForm(forms.Form):
+    effective_from = MonthField(label=_("From month"))
+    amount_per_level = forms.DecimalField(label=_("Yuan per level per month"), max_digits=12, decimal_places=2, min_value=0)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

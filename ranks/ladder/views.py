@@ -1,0 +1,89 @@
+"""The ladder settings page (county administrator): ladder steps, allowance schedule, initial grading rule."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadre_mgmt.accounts.scoping import require
+from cadre_mgmt.web import submit_form
+
+from ..grading import selectors as grading_selectors
+from ..grading import services as grading_services
+from ..grading.forms import GradingRuleForm
+from . import selectors, services
+from .forms import LadderFormSet, ScheduleForm
+
+TEMPLATE = "ranks/settings_form.html"
+
+
+def _settings_context(ladder_formset=None, schedule_form=None, rule_form=None):
+    rule = grading_selectors.grading_rule()
+    initial = {name: getattr(rule, name) for name in grading_services.GRADING_RULE_FIELDS}
+    return {
+        "ladder_formset": ladder_formset or LadderFormSet(queryset=selectors.ladder_steps_queryset()),
+        "schedule": selectors.allowance_schedule().rows[::-1],
+        "schedule_form": schedule_form or ScheduleForm(),
+        "rule_form": rule_form or GradingRuleForm(initial=initial),
+    }
+
+
+def _refused(response):
+    """A settings form sent back with its errors is a 400 (the page is the same)."""
+    if response.status_code == 200:
+        response.status_code = 400
+    return response
+
+
+@login_required
+def settings_page(request):
+    require(selectors.can_change_settings(request.user))
+    return render(request, TEMPLATE, _settings_context())
+
+
+@login_required
+@require_POST
+def settings_ladder(request):
+    require(selectors.can_change_settings(request.user))
+    formset = LadderFormSet(request.POST, queryset=selectors.ladder_steps_queryset())
+    if not formset.is_valid():
+        return render(request, TEMPLATE, _settings_context(ladder_formset=formset), status=400)
+    steps = [(form.instance, {name: form.cleaned_data[name] for name in services.LADDER_FIELDS}) for form in formset.forms]
+    changed = services.ladder_update(user=request.user, steps=steps)
+    messages.success(request, _("Ladder saved: %(count)s steps changed.") % {"count": changed})
+    return redirect("ranks:settings")
+
+
+@login_required
+@require_POST
+def settings_schedule(request):
+    require(selectors.can_change_settings(request.user))
+    form = ScheduleForm(request.POST)
+    response = submit_form(
+        request,
+        form,
+        lambda data: services.allowance_schedule_set(user=request.user, **data),
+        _("The allowance schedule has been saved."),
+        template=TEMPLATE,
+        context=_settings_context(schedule_form=form),
+        redirect_to="ranks:settings",
+    )
+    return _refused(response)
+
+
+@login_required
+@require_POST
+def settings_rule(request):
+    require(selectors.can_change_settings(request.user))
+    form = GradingRuleForm(request.POST)
+    response = submit_form(
+        request,
+        form,
+        lambda data: grading_services.grading_rule_update(user=request.user, **data),
+        _("The initial grading rule has been saved."),
+        template=TEMPLATE,
+        context=_settings_context(rule_form=form),
+        redirect_to="ranks:settings",
+    )
+    return _refused(response)

@@ -1,0 +1,28 @@
+"""The ranks app's tables, one module per DESIGN section (app label ``ranks``, tables ``ranks_*``).
+
+Everything here is written by the services of the section's package; the classes stay importable
+from ``ranks.models``.
+"""
+
+from .grading import InitialGrading, InitialGradingRule
+from .ladder import HIGHEST_LEVEL, LOWEST_LEVEL, AllowanceSchedule, LadderStep, RankChange, level_validators
+from .review import PromotionReview, Proposal, ReviewBatch, ReviewSettings
+from .rosters import Roster, RosterExport, RosterLine
+
+__all__ = [
+    "HIGHEST_LEVEL",
+    "LOWEST_LEVEL",
+    "AllowanceSchedule",
+    "InitialGrading",
+    "InitialGradingRule",
+    "LadderStep",
+    "PromotionReview",
+    "Proposal",
+    "RankChange",
+    "ReviewBatch",
+    "ReviewSettings",
+    "Roster",
+    "RosterExport",
+    "RosterLine",
+    "level_validators",
+]

@@ -1,0 +1,58 @@
+"""Demo data of the promotion review: the review of 2025 run on the demo county, most proposals checked
+and submitted by the townships, most of those approved by the county and one rejected.
+
+Idempotent: the review runs only if no finished run of 2025 exists; submissions, approvals and the
+rejection pick proposals by a fixed rule, so a second run finds nothing left to do.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from ..models import PromotionReview, Proposal
+from . import decisions, services
+
+DEMO_YEAR = 2025
+REMARKS = ("经村务监督委员会核实，情况属实", "台账与考核材料齐全，同意上报", "已与本人谈话，无异议")
+REJECT_REASON = "群众测评材料不完整，请补充村民代表测评表后下一轮再报"
+
+
+def seed_promotion_review(stdout):
+    User = get_user_model()
+    admin = User.objects.get(username="county_admin")
+    approver = User.objects.get(username="county_approver")
+    officers = {u.township_id: u for u in User.objects.filter(role=User.Role.TOWNSHIP_STAFF, township__isnull=False)}
+
+    ran = False
+    if not PromotionReview.objects.filter(year=DEMO_YEAR, dry_run=False, state=PromotionReview.State.DONE).exists():
+        review = services.review_start(year=DEMO_YEAR, user=admin, trigger=PromotionReview.Trigger.PAGE, enqueue=False)
+        services.review_run_now(review=review)
+        ran = True
+
+    changes = Proposal.objects.filter(year=DEMO_YEAR, outcome__in=Proposal.CHANGES).select_related("cadre").order_by("pk")
+    # Townships submit four in five of their change proposals; the fifth waits for their check.
+    submitted = 0
+    for proposal in changes.filter(status=Proposal.Status.PENDING):
+        officer = officers.get(proposal.township_id)
+        if officer is None or proposal.cadre_id % 5 == 0:
+            continue
+        decisions.proposal_submit(proposal=proposal, user=officer, remarks=REMARKS[proposal.cadre_id % len(REMARKS)])
+        submitted += 1
+    # The county rejects one (the first whose id is a multiple of 3), approves the others with ids not multiples of 3.
+    if not changes.filter(status=Proposal.Status.REJECTED).exists():
+        victim = next((p for p in changes.filter(status=Proposal.Status.SUBMITTED) if p.cadre_id % 3 == 0), None)
+        if victim is not None:
+            decisions.proposal_reject(proposal=victim, approver=approver, reason=REJECT_REASON)
+    approved = 0
+    for proposal in changes.filter(status=Proposal.Status.SUBMITTED):
+        if proposal.cadre_id % 3 == 0:
+            continue
+        try:
+            decisions.proposal_approve(proposal=proposal, approver=approver, comment="同意")
+        except ValidationError:
+            continue  # the level changed since the review: left for the county to look at
+        approved += 1
+    stdout.write(
+        f"  晋升评审：{DEMO_YEAR} 年度{'已运行' if ran else '已存在'}，"
+        f"本次上报 {submitted} 条，批准 {approved} 条"
+        f"（评审建议共 {Proposal.objects.filter(year=DEMO_YEAR).count()} 条）"
+    )

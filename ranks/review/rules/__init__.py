@@ -1,0 +1,121 @@
+"""The promotion rules of DESIGN §5 as pure functions: plain dataclasses in, plain dataclasses out.
+
+No ORM inside, so the engine can be tested by the thousand with hypothesis and explained line by line.
+The promotion review maps the other areas' facts onto ``CadreFacts``, the county's settings onto
+``RuleSettings`` and the ladder rows onto ``LadderStepRule``, then calls ``evaluate`` or ``evaluate_many``
+and freezes ``Evaluation.to_dict()`` into each proposal.
+"""
+
+from .conditions import (
+    DISQUALIFIERS,
+    ConditionResult,
+    basic_integrity,
+    basic_years,
+    dq_attendance,
+    dq_grade,
+    dq_investigation,
+    dq_sanction,
+    dq_satisfaction,
+    dq_tenure,
+    dq_veto,
+    full_years,
+    out_of_turn,
+)
+from .config import (
+    BASIC,
+    BONUS,
+    DEMOTION,
+    DISQUALIFIER,
+    LadderStepRule,
+    RuleDescription,
+    RuleSettings,
+    default_ladder,
+    parameter_labels,
+    rule_descriptions,
+)
+from .demotions import (
+    DEMOTION_TRIGGERS,
+    demote_basic_twice,
+    demote_heavy_sanction,
+    demote_incompetent,
+    demote_veto,
+    dismissal,
+    is_heavy,
+)
+from .engine import DEMOTE, HOLD, OUT_OF_TURN, OUTCOMES, PROMOTE, Evaluation, evaluate, evaluate_many
+from .facts import (
+    BASICALLY_COMPETENT,
+    COMMENDATION_LEVELS,
+    COMPETENT,
+    EXCELLENT,
+    GRADES,
+    INCOMPETENT,
+    SEVERITIES,
+    CadreFacts,
+    CommendationFact,
+    InvestigationFact,
+    SanctionFact,
+    VetoFact,
+)
+from .labels import outcome_label
+from .points import PointItem, PointsSummary, PointsYear, points_summary
+from .text import memoized_texts
+
+__all__ = [
+    "BASIC",
+    "BASICALLY_COMPETENT",
+    "BONUS",
+    "COMMENDATION_LEVELS",
+    "COMPETENT",
+    "DEMOTE",
+    "DEMOTION",
+    "DEMOTION_TRIGGERS",
+    "DISQUALIFIER",
+    "DISQUALIFIERS",
+    "EXCELLENT",
+    "GRADES",
+    "HOLD",
+    "INCOMPETENT",
+    "OUTCOMES",
+    "OUT_OF_TURN",
+    "PROMOTE",
+    "SEVERITIES",
+    "CadreFacts",
+    "CommendationFact",
+    "ConditionResult",
+    "Evaluation",
+    "InvestigationFact",
+    "LadderStepRule",
+    "PointItem",
+    "PointsSummary",
+    "PointsYear",
+    "RuleDescription",
+    "RuleSettings",
+    "SanctionFact",
+    "VetoFact",
+    "basic_integrity",
+    "basic_years",
+    "default_ladder",
+    "memoized_texts",
+    "demote_basic_twice",
+    "demote_heavy_sanction",
+    "demote_incompetent",
+    "demote_veto",
+    "dismissal",
+    "dq_attendance",
+    "dq_grade",
+    "dq_investigation",
+    "dq_sanction",
+    "dq_satisfaction",
+    "dq_tenure",
+    "dq_veto",
+    "evaluate",
+    "evaluate_many",
+    "full_years",
+    "is_heavy",
+    "out_of_turn",
+    "outcome_label",
+    "parameter_labels",
+    "points_summary",
+    "rule_descriptions",
+]
