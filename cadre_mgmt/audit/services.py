@@ -68,20 +68,24 @@ def audit_record(*, actor, action, obj=None, summary="", changes=None, object_ty
     )
 
 
-def audited_update(instance, *, actor, values, summary, fields=None, action=AuditRecord.Action.UPDATE, save=True) -> dict:
+def audited_update(
+    instance, *, actor, values, summary, fields=None, action=AuditRecord.Action.UPDATE, save=True, clean=None, always=False
+) -> dict:
     """The tail every updating service shares: set ``values`` on ``instance``, ``full_clean()``, and when
     anything changed save it and write the audit record of the difference. Returns {field: [before, after]}.
 
     ``fields`` are the fields compared (default: the keys of ``values``); call inside the service's
-    transaction so the row and its audit record land together or not at all.
+    transaction so the row and its audit record land together or not at all. ``clean`` replaces
+    ``full_clean()`` where a service validates less on purpose (e.g. ``lambda: obj.clean_fields(...)``);
+    ``always`` saves and records even when nothing changed (a decision is an event, not a difference).
     """
     fields = tuple(fields or values)
     before = snapshot(instance, fields)
     for name, value in values.items():
         setattr(instance, name, value)
-    instance.full_clean()
+    (clean or instance.full_clean)()
     changes = diff(before, snapshot(instance, fields))
-    if changes:
+    if changes or always:
         if save:
             concrete = {f.attname for f in instance._meta.concrete_fields} | {f.name for f in instance._meta.concrete_fields}
             update_fields = [name for name in values if name in concrete]
@@ -90,12 +94,13 @@ def audited_update(instance, *, actor, values, summary, fields=None, action=Audi
     return changes
 
 
-def audited_create(instance, *, actor, summary, fields, extra=None):
-    """Validate and save a new row and write its audit record with the values it was created with."""
+def audited_create(instance, *, actor, summary, fields, extra=None, action=AuditRecord.Action.CREATE):
+    """Validate and save a new row and write its audit record with the values it was created with
+    (``action``: CREATE, or DECIDE where the new row is a decision such as a rank change)."""
     instance.full_clean()
     instance.save()
     changes = {"after": snapshot(instance, fields), **(extra or {})}
-    audit_record(actor=actor, action=AuditRecord.Action.CREATE, obj=instance, summary=summary, changes=changes)
+    audit_record(actor=actor, action=action, obj=instance, summary=summary, changes=changes)
     return instance
 
 
