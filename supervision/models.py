@@ -5,10 +5,11 @@ Sanctions, investigations and vetoes are the inputs of disqualifiers 2–4 and o
 triggers; the promotion review reads them through ``supervision.selectors.review_facts``.
 """
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from cadre_mgmt.records import Recorded, StatusStep, recorded_at_field, status_step_fields, user_field
 
 from . import crypto
 
@@ -48,7 +49,7 @@ class SupervisionSettings(models.Model):
         return str(_("supervision settings"))
 
 
-class Petition(models.Model):
+class Petition(Recorded):
     """A petition or report (信访举报). The reporter's identity is stored encrypted; see ``reporter_for``."""
 
     class Channel(models.TextChoices):
@@ -94,10 +95,6 @@ class Petition(models.Model):
     conclusion = models.CharField(_("conclusion"), max_length=20, choices=Conclusion.choices, blank=True)
     # Set by the daily job (supervision.tasks.flag_overdue_petitions) the first day a case is past its deadline.
     overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("petition")
@@ -145,17 +142,16 @@ class Petition(models.Model):
         return crypto.decrypt_identity(self.reporter_encrypted) or None
 
 
-class PetitionStep(models.Model):
+class PetitionStep(StatusStep):
     """Append-only: each status change of a petition, with who and when."""
 
+    CASE_FIELD = "petition"
+
     petition = models.ForeignKey(Petition, verbose_name=_("petition"), on_delete=models.CASCADE, related_name="steps")
-    from_status = models.CharField(_("from status"), max_length=20, choices=Petition.Status.choices, blank=True)
-    to_status = models.CharField(_("to status"), max_length=20, choices=Petition.Status.choices)
+    from_status, to_status = status_step_fields(Petition.Status.choices)
     assigned_to = models.CharField(_("assigned to"), max_length=100, blank=True)
     conclusion = models.CharField(_("conclusion"), max_length=20, choices=Petition.Conclusion.choices, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("petition step")
@@ -166,11 +162,8 @@ class PetitionStep(models.Model):
             models.Index(fields=["petition", "at"], name="petition_step_petition_idx"),
         ]
 
-    def __str__(self):
-        return f"{self.petition_id}: {self.from_status} → {self.to_status}"
 
-
-class Inspection(models.Model):
+class Inspection(Recorded):
     """An inspection (巡查) of villages of one township by a team."""
 
     township = models.ForeignKey("cadres.Township", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
@@ -178,10 +171,6 @@ class Inspection(models.Model):
     inspected_on = models.DateField(_("inspected on"))
     team = models.CharField(_("team"), max_length=100)
     findings = models.TextField(_("findings"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("inspection")
@@ -213,9 +202,7 @@ class RectificationItem(models.Model):
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     done_on = models.DateField(_("rectified on"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = user_field(_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -238,7 +225,7 @@ class RectificationItem(models.Model):
         return self.description
 
 
-class AffairsDisclosure(models.Model):
+class AffairsDisclosure(Recorded):
     """One category of village affairs published (村务公开) for one village and period."""
 
     class Category(models.TextChoices):
@@ -251,10 +238,6 @@ class AffairsDisclosure(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     published_on = models.DateField(_("published on"))
     note = models.CharField(_("note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("affairs disclosure")
@@ -302,7 +285,7 @@ class DisclosureFlag(models.Model):
         return f"{self.village} {self.period_start:%Y-%m} {self.get_kind_display()}"
 
 
-class WarningEducationSession(models.Model):
+class WarningEducationSession(Recorded):
     """A warning education session (警示教育) and the cadres who attended."""
 
     township = models.ForeignKey("cadres.Township", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
@@ -311,10 +294,6 @@ class WarningEducationSession(models.Model):
     location = models.CharField(_("location"), max_length=100, blank=True)
     content = models.TextField(_("content"), blank=True)
     attendees = models.ManyToManyField("cadres.Cadre", verbose_name=_("attendees"), related_name="warning_sessions", blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("warning education session")
@@ -329,7 +308,7 @@ class WarningEducationSession(models.Model):
         return self.title
 
 
-class Sanction(models.Model):
+class Sanction(Recorded):
     """A disciplinary sanction, admonition (诫勉) or organizational measure, with its effect period."""
 
     class Severity(models.TextChoices):
@@ -359,10 +338,6 @@ class Sanction(models.Model):
     inspection = models.ForeignKey(
         Inspection, verbose_name=_("linked inspection"), null=True, blank=True, on_delete=models.PROTECT, related_name="sanctions"
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("sanction")
@@ -383,7 +358,7 @@ class Sanction(models.Model):
         return f"{self.cadre} {self.get_severity_display()} {self.decided_on:%Y-%m-%d}"
 
 
-class Investigation(models.Model):
+class Investigation(Recorded):
     """A case under investigation (立案审查调查). Open until concluded; may suspend the cadre meanwhile."""
 
     cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="investigations")
@@ -402,18 +377,7 @@ class Investigation(models.Model):
     )
     closed_on = models.DateField(_("concluded on"), null=True, blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("concluded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    closed_by = user_field(_("concluded by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("investigation")
@@ -434,7 +398,7 @@ class Investigation(models.Model):
         return f"{self.cadre} {self.opened_on:%Y-%m-%d}"
 
 
-class VetoEvent(models.Model):
+class VetoEvent(Recorded):
     """A one-vote veto (一票否决) charged to a cadre for an assessment year.
 
     ``year`` is the assessment year the veto counts against; it usually equals the year of
@@ -453,19 +417,8 @@ class VetoEvent(models.Model):
     occurred_on = models.DateField(_("occurred on"))
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
     reason = models.TextField(_("reason"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("revoked by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    revoked_by = user_field(_("revoked by"), null=True, blank=True)
     revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
 
     class Meta:
@@ -501,10 +454,8 @@ class Dismissal(models.Model):
     sanction = models.ForeignKey(
         Sanction, verbose_name=_("linked sanction"), null=True, blank=True, on_delete=models.PROTECT, related_name="dismissals"
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    decided_by = user_field(_("recorded by"))
+    created_at = recorded_at_field()
 
     class Meta:
         verbose_name = _("dismissal")
