@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.audit.services import audit_record, diff, snapshot
+from cadre_mgmt.audit.services import audit_record, audited_create, audited_update, snapshot
 from cadre_mgmt.cadres.models import Cadre, Village
 from cadre_mgmt.cadres.services import cadre_mark_left
 
@@ -37,6 +37,16 @@ PETITION_AUDITED = ("status", "assigned_to", "conclusion", "deadline", "overdue_
 def _require_supervisor(user):
     if not user.is_supervisor:
         raise PermissionDenied
+
+
+def _create_with_members(instance, relation, members, *, user, summary, fields):
+    """``audited_create`` for a record with a many-to-many of members: the members' ids join its "after"."""
+    instance.full_clean()
+    instance.save()
+    getattr(instance, relation).set(members)
+    after = {**snapshot(instance, fields), relation: [member.pk for member in members]}
+    audit_record(actor=user, action=AuditRecord.Action.CREATE, obj=instance, summary=summary, changes={"after": after})
+    return instance
 
 
 # --- Petitions -------------------------------------------------------------------------------
@@ -87,16 +97,8 @@ def petition_create(
         deadline=deadline,
         recorded_by=user,
     )
-    petition.full_clean()
-    petition.save()
+    audited_create(petition, actor=user, summary=_("Petition registered"), fields=(*PETITION_AUDITED, "anonymous", "channel"))
     PetitionStep.objects.create(petition=petition, from_status="", to_status=Petition.Status.RECEIVED, by=user)
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=petition,
-        summary=_("Petition registered"),
-        changes={"after": {**snapshot(petition, PETITION_AUDITED), "anonymous": anonymous, "channel": channel}},
-    )
     return petition
 
 
@@ -112,33 +114,25 @@ def petition_transition(*, user, petition, to_status, assigned_to="", conclusion
             if to_status in Petition.Status.values
             else _("Unknown status.")
         )
-    before = snapshot(petition, PETITION_AUDITED)
+    from_status = petition.status
+    values = {"status": to_status}
     if to_status == Petition.Status.ASSIGNED:
         if not assigned_to.strip():
             raise ValidationError({"assigned_to": _("Say who handles the petition.")})
-        petition.assigned_to = assigned_to.strip()
+        values["assigned_to"] = assigned_to.strip()
     if to_status == Petition.Status.CONCLUDED:
         if conclusion not in Petition.Conclusion.values:
             raise ValidationError({"conclusion": _("Choose the conclusion: substantiated, partly substantiated or unfounded.")})
-        petition.conclusion = conclusion
-    petition.status = to_status
-    petition.full_clean()
-    petition.save()
+        values["conclusion"] = conclusion
+    audited_update(petition, actor=user, values=values, summary=_("Petition status changed"), fields=PETITION_AUDITED)
     PetitionStep.objects.create(
         petition=petition,
-        from_status=before["status"],
+        from_status=from_status,
         to_status=to_status,
         assigned_to=petition.assigned_to if to_status == Petition.Status.ASSIGNED else "",
         conclusion=petition.conclusion if to_status == Petition.Status.CONCLUDED else "",
         note=note.strip()[:500],
         by=user,
-    )
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.UPDATE,
-        obj=petition,
-        summary=_("Petition status changed"),
-        changes=diff(before, snapshot(petition, PETITION_AUDITED)),
     )
     return petition
 
@@ -178,17 +172,9 @@ def inspection_create(*, user, township, villages, inspected_on, team, findings)
     if any(village.township_id != township.pk for village in villages):
         raise ValidationError({"villages": _("Every inspected village must belong to the township.")})
     inspection = Inspection(township=township, inspected_on=inspected_on, team=team, findings=findings, recorded_by=user)
-    inspection.full_clean()
-    inspection.save()
-    inspection.villages.set(villages)
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=inspection,
-        summary=_("Inspection recorded"),
-        changes={"after": {**snapshot(inspection, ("township", "inspected_on", "team")), "villages": [v.pk for v in villages]}},
+    return _create_with_members(
+        inspection, "villages", villages, user=user, summary=_("Inspection recorded"), fields=("township", "inspected_on", "team")
     )
-    return inspection
 
 
 @transaction.atomic
@@ -199,16 +185,12 @@ def rectification_item_add(*, user, inspection, description, deadline, village=N
     if deadline < inspection.inspected_on:
         raise ValidationError({"deadline": _("The deadline cannot be before the inspection.")})
     item = RectificationItem(inspection=inspection, village=village, description=description, deadline=deadline, updated_by=user)
-    item.full_clean()
-    item.save()
-    audit_record(
+    return audited_create(
+        item,
         actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=item,
         summary=_("Rectification item added"),
-        changes={"after": snapshot(item, ("inspection", "village", "description", "deadline", "status"))},
+        fields=("inspection", "village", "description", "deadline", "status"),
     )
-    return item
 
 
 def can_update_rectification(user, item) -> bool:
@@ -223,22 +205,12 @@ def rectification_item_set_status(*, user, item, status, done_on=None):
         raise PermissionDenied
     if not rules.rectification_transition_allowed(item.status, status):
         raise ValidationError(_("This rectification item cannot move to that status."))
-    before = snapshot(item, ("status", "done_on"))
-    item.status = status
+    values = {"status": status, "updated_by": user, "updated_at": timezone.now()}
     if status == RectificationItem.Status.DONE:
-        item.done_on = done_on or timezone.localdate()
-        if item.done_on > timezone.localdate():
+        values["done_on"] = done_on or timezone.localdate()
+        if values["done_on"] > timezone.localdate():
             raise ValidationError({"done_on": _("The date cannot be in the future.")})
-    item.updated_by = user
-    item.full_clean()
-    item.save()
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.UPDATE,
-        obj=item,
-        summary=_("Rectification item updated"),
-        changes=diff(before, snapshot(item, ("status", "done_on"))),
-    )
+    audited_update(item, actor=user, values=values, summary=_("Rectification item updated"), fields=("status", "done_on"))
     return item
 
 
@@ -261,16 +233,12 @@ def disclosure_record(*, user, village, period_start, category, published_on, no
     disclosure = AffairsDisclosure(
         village=village, period_start=period_start, category=category, published_on=published_on, note=note, recorded_by=user
     )
-    disclosure.full_clean()
-    disclosure.save()
-    audit_record(
+    return audited_create(
+        disclosure,
         actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=disclosure,
         summary=_("Affairs disclosure recorded"),
-        changes={"after": snapshot(disclosure, ("village", "period_start", "category", "published_on"))},
+        fields=("village", "period_start", "category", "published_on"),
     )
-    return disclosure
 
 
 # How many past periods the daily job re-examines: a year of quarters.
@@ -350,17 +318,9 @@ def warning_session_create(*, user, township, held_on, title, location="", conte
     session = WarningEducationSession(
         township=township, held_on=held_on, title=title, location=location, content=content, recorded_by=user
     )
-    session.full_clean()
-    session.save()
-    session.attendees.set(attendees)
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=session,
-        summary=_("Warning education session recorded"),
-        changes={"after": {**snapshot(session, ("township", "held_on", "title")), "attendees": [c.pk for c in attendees]}},
-    )
-    return session
+    summary = _("Warning education session recorded")
+    fields = ("township", "held_on", "title")
+    return _create_with_members(session, "attendees", attendees, user=user, summary=summary, fields=fields)
 
 
 # --- Sanctions, investigations, vetoes -----------------------------------------------------------
@@ -393,16 +353,12 @@ def sanction_record(
         inspection=inspection,
         recorded_by=user,
     )
-    sanction.full_clean()
-    sanction.save()
-    audit_record(
+    return audited_create(
+        sanction,
         actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=sanction,
         summary=_("Sanction recorded"),
-        changes={"after": snapshot(sanction, ("cadre", "severity", "decided_on", "effective_until", "petition", "inspection"))},
+        fields=("cadre", "severity", "decided_on", "effective_until", "petition", "inspection"),
     )
-    return sanction
 
 
 @transaction.atomic
@@ -413,16 +369,9 @@ def investigation_open(*, user, cadre, opened_on, description, suspended=False, 
     investigation = Investigation(
         cadre=cadre, opened_on=opened_on, description=description, suspended=suspended, petition=petition, recorded_by=user
     )
-    investigation.full_clean()
-    investigation.save()
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=investigation,
-        summary=_("Investigation opened"),
-        changes={"after": snapshot(investigation, ("cadre", "opened_on", "suspended", "petition"))},
+    return audited_create(
+        investigation, actor=user, summary=_("Investigation opened"), fields=("cadre", "opened_on", "suspended", "petition")
     )
-    return investigation
 
 
 @transaction.atomic
@@ -437,18 +386,12 @@ def investigation_close(*, user, investigation, closed_on, conclusion):
         raise ValidationError({"closed_on": _("The date cannot be in the future.")})
     if not conclusion.strip():
         raise ValidationError({"conclusion": _("Give the conclusion.")})
-    before = snapshot(investigation, ("closed_on", "conclusion"))
-    investigation.closed_on = closed_on
-    investigation.conclusion = conclusion.strip()
-    investigation.closed_by = user
-    investigation.full_clean()
-    investigation.save()
-    audit_record(
+    audited_update(
+        investigation,
         actor=user,
-        action=AuditRecord.Action.UPDATE,
-        obj=investigation,
+        values={"closed_on": closed_on, "conclusion": conclusion.strip(), "closed_by": user},
         summary=_("Investigation concluded"),
-        changes=diff(before, snapshot(investigation, ("closed_on", "conclusion"))),
+        fields=("closed_on", "conclusion"),
     )
     return investigation
 
@@ -461,16 +404,9 @@ def veto_record(*, user, cadre, year, occurred_on, reason, kind=VetoEvent.Kind.O
     if year not in (occurred_on.year, occurred_on.year - 1):
         raise ValidationError({"year": _("A veto counts against the year it occurred in or the year before.")})
     veto = VetoEvent(cadre=cadre, year=year, occurred_on=occurred_on, kind=kind, reason=reason, recorded_by=user)
-    veto.full_clean()
-    veto.save()
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=veto,
-        summary=_("One-vote veto recorded"),
-        changes={"after": snapshot(veto, ("cadre", "year", "occurred_on", "kind", "reason"))},
+    return audited_create(
+        veto, actor=user, summary=_("One-vote veto recorded"), fields=("cadre", "year", "occurred_on", "kind", "reason")
     )
-    return veto
 
 
 @transaction.atomic
@@ -516,15 +452,9 @@ def dismissal_record(*, user, cadre, dismissed_on, reason, sanction=None):
     dismissal = Dismissal(cadre=cadre, dismissed_on=dismissed_on, reason=reason.strip(), sanction=sanction, decided_by=user)
     dismissal.full_clean()
     cadre_mark_left(user=user, cadre=cadre, left_on=dismissed_on, reason=_("Dismissed: %(reason)s") % {"reason": reason.strip()})
-    dismissal.save()
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=dismissal,
-        summary=_("Cadre dismissed"),
-        changes={"after": snapshot(dismissal, ("cadre", "dismissed_on", "reason", "sanction"))},
+    return audited_create(
+        dismissal, actor=user, summary=_("Cadre dismissed"), fields=("cadre", "dismissed_on", "reason", "sanction")
     )
-    return dismissal
 
 
 # --- Settings ------------------------------------------------------------------------------------
@@ -538,18 +468,8 @@ def supervision_settings_update(*, user, **values):
     if not user.is_county_admin:
         raise PermissionDenied
     conf, _created = SupervisionSettings.objects.select_for_update().get_or_create(pk=1)
-    before = snapshot(conf, SETTINGS_FIELDS)
-    for name, value in values.items():
-        if name not in SETTINGS_FIELDS:
-            raise ValueError(name)
-        setattr(conf, name, value)
-    conf.full_clean()
-    conf.save()
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.UPDATE,
-        obj=conf,
-        summary=_("Supervision settings changed"),
-        changes=diff(before, snapshot(conf, SETTINGS_FIELDS)),
-    )
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(sorted(unknown)[0])
+    audited_update(conf, actor=user, values=values, summary=_("Supervision settings changed"), fields=SETTINGS_FIELDS)
     return conf
