@@ -73,6 +73,11 @@ class PetitionStepForm(forms.Form):
     conclusion = forms.ChoiceField(label=_("conclusion"), required=False, choices=[("", "—"), *Petition.Conclusion.choices])
     note = forms.CharField(label=_("note"), max_length=500, required=False)
 
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            self.fields["to_status"].choices = choices
+
 
 class InspectionForm(forms.Form):
     township = forms.ModelChoiceField(label=_("township"), queryset=None)

@@ -28,7 +28,7 @@ from .models import (
     VetoEvent,
     WarningEducationSession,
 )
-from .selectors import supervision_settings
+from .selectors import can_update_rectification, supervision_settings
 
 # Fields of a petition that the audit log may hold: never the reporter.
 PETITION_AUDITED = ("status", "assigned_to", "conclusion", "deadline", "overdue_since")
@@ -191,11 +191,6 @@ def rectification_item_add(*, user, inspection, description, deadline, village=N
         summary=_("Rectification item added"),
         fields=("inspection", "village", "description", "deadline", "status"),
     )
-
-
-def can_update_rectification(user, item) -> bool:
-    """Supervisors follow every item; the township reports progress on its own items."""
-    return user.is_supervisor or township_allowed_for_user(user, item.inspection.township_id)
 
 
 @transaction.atomic
