@@ -20,6 +20,7 @@ from .models import (
     PoliticalRecommendation,
     TrainingRecord,
 )
+from .selectors import aid_can_take
 
 
 def _require_recorder(user, township_id):
@@ -163,18 +164,6 @@ def aid_apply(*, user, cadre, reason, amount_requested, supporting_note=""):
     audited_create(aid, actor=user, summary=_("Hardship aid applied for"), fields=AID_APPLIED_FIELDS)
     HardshipAidStep.objects.create(aid=aid, from_status="", to_status=aid.status, amount=amount_requested, by=user)
     return aid
-
-
-def aid_can_take(user, aid, to_status) -> bool:
-    """May this user take the step to ``to_status``? (Not whether the step is in order: see the rules.)"""
-    stage = rules.AID_STAGE.get(to_status)
-    if stage == "township":
-        return township_allowed_for_user(user, aid.cadre.township_id)
-    if stage == "county":
-        return user.is_county_approver
-    if stage == "payment":
-        return user.is_county_approver or (user.is_finance and (user.township_id in (None, aid.cadre.township_id)))
-    return False
 
 
 @transaction.atomic
