@@ -53,6 +53,13 @@ class StatusStep(models.Model):
         return getattr(self, f"{self.CASE_FIELD}_id")
 
 
+def open_or_ends_after(name, *, start, end):
+    """The named check that a period's ``end`` is empty (still open) or not before its ``start``."""
+    return models.CheckConstraint(
+        name=name, condition=models.Q(**{f"{end}__isnull": True}) | models.Q(**{f"{end}__gte": models.F(start)})
+    )
+
+
 def status_step_fields(choices, *, max_length=20):
     """The ``from_status`` and ``to_status`` fields of a step over the case's status ``choices``."""
     return (

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cadre_mgmt.records import Recorded, user_field
+from cadre_mgmt.records import Recorded, open_or_ends_after, user_field
 
 from .inspections import Inspection
 from .petitions import Petition
@@ -44,12 +44,7 @@ class Sanction(Recorded):
         verbose_name = _("sanction")
         verbose_name_plural = _("sanctions")
         ordering = ["-decided_on", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                name="sanction_period_after_decision",
-                condition=models.Q(effective_until__isnull=True) | models.Q(effective_until__gte=models.F("decided_on")),
-            ),
-        ]
+        constraints = [open_or_ends_after("sanction_period_after_decision", start="decided_on", end="effective_until")]
         indexes = [
             # review_facts and the cadre's sanctions: by cadre and decision date.
             models.Index(fields=["cadre", "decided_on"], name="sanction_cadre_idx"),
@@ -84,12 +79,7 @@ class Investigation(Recorded):
         verbose_name = _("investigation")
         verbose_name_plural = _("investigations")
         ordering = ["-opened_on", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                name="investigation_closed_after_opened",
-                condition=models.Q(closed_on__isnull=True) | models.Q(closed_on__gte=models.F("opened_on")),
-            ),
-        ]
+        constraints = [open_or_ends_after("investigation_closed_after_opened", start="opened_on", end="closed_on")]
         indexes = [
             # review_facts: a cadre's investigations open on a day.
             models.Index(fields=["cadre", "opened_on"], name="investigation_cadre_idx"),
