@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadre_mgmt.accounts.scoping import writable_for_user
 from cadre_mgmt.cadres.forms import DateInput
-from cadre_mgmt.cadres.models import Cadre
-from cadre_mgmt.cadres.selectors import cadres_for_user, villages_for_user
+from cadre_mgmt.cadres.models import Cadre, Village
 
 from .models import CommendationLevel, HardshipAid, InsuranceEnrolment, PoliticalRecommendation
 
@@ -17,10 +17,7 @@ def _cadre_label(cadre):
 
 def _recordable_cadres(user):
     """In-post cadres the user may write records for: their township's (all, for the county administrator)."""
-    cadres = cadres_for_user(user=user).filter(status=Cadre.Status.IN_POST).prefetch_related(None)
-    if not user.is_county_admin:
-        cadres = cadres.filter(township_id=user.township_id)
-    return cadres
+    return writable_for_user(Cadre.objects.select_related("township", "village").filter(status=Cadre.Status.IN_POST), user)
 
 
 class CadreChoiceMixin:
@@ -45,10 +42,7 @@ class CommendationForm(CadreChoiceMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_cadre(user)
-        villages = villages_for_user(user=user)
-        if not user.is_county_admin:
-            villages = villages.filter(township_id=user.township_id)
-        self.fields["village"].queryset = villages
+        self.fields["village"].queryset = writable_for_user(Village.objects.select_related("township"), user)
         self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
 
     def clean(self):

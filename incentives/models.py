@@ -1,10 +1,11 @@
 """Incentives (激励保障, DESIGN §6): commendations and their points table, training, social insurance and
 housing fund, political recommendations, hardship aid, and the county's pay scale."""
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from cadre_mgmt.records import Recorded, StatusStep, recorded_at_field, status_step_fields, user_field
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -33,7 +34,7 @@ class CommendationPoints(models.Model):
         return f"{self.get_level_display()}: {self.points}"
 
 
-class Commendation(models.Model):
+class Commendation(Recorded):
     """A commendation of a cadre, or of a village (collective honour: counted for its secretary and director)."""
 
     Level = CommendationLevel
@@ -54,10 +55,6 @@ class Commendation(models.Model):
     title = models.CharField(_("title"), max_length=200)
     issuer = models.CharField(_("issuer"), max_length=100)
     awarded_on = models.DateField(_("awarded on"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("commendation")
@@ -87,16 +84,12 @@ class Commendation(models.Model):
         return self.village_id is not None
 
 
-class TrainingRecord(models.Model):
+class TrainingRecord(Recorded):
     cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="trainings")
     course = models.CharField(_("course"), max_length=200)
     organizer = models.CharField(_("organizer"), max_length=100)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     trained_on = models.DateField(_("date"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("training record")
@@ -132,9 +125,7 @@ class InsuranceEnrolment(models.Model):
     start_month = models.DateField(_("start month"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ENROLLED)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = user_field(_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -176,9 +167,7 @@ class PoliticalRecommendation(models.Model):
     recommended_on = models.DateField(_("recommended on"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECOMMENDED)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_field(_("recorded by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -208,10 +197,8 @@ class HardshipAid(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.APPLIED)
     amount_granted = models.DecimalField(_("amount granted"), null=True, blank=True, **MONEY)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("applied by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+    applied_by = user_field(_("applied by"))
+    created_at = recorded_at_field(_("applied at"))
 
     class Meta:
         verbose_name = _("hardship aid")
@@ -242,16 +229,15 @@ class HardshipAid(models.Model):
         return reverse("incentives:aid_detail", args=[self.pk])
 
 
-class HardshipAidStep(models.Model):
+class HardshipAidStep(StatusStep):
     """Append-only: each step of a hardship aid case, with who and when."""
 
+    CASE_FIELD = "aid"
+
     aid = models.ForeignKey(HardshipAid, verbose_name=_("hardship aid"), on_delete=models.CASCADE, related_name="steps")
-    from_status = models.CharField(_("from status"), max_length=20, choices=HardshipAid.Status.choices, blank=True)
-    to_status = models.CharField(_("to status"), max_length=20, choices=HardshipAid.Status.choices)
+    from_status, to_status = status_step_fields(HardshipAid.Status.choices)
     amount = models.DecimalField(_("amount"), null=True, blank=True, **MONEY)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("hardship aid step")
@@ -261,9 +247,6 @@ class HardshipAidStep(models.Model):
             # Hardship aid detail: the history of one case.
             models.Index(fields=["aid", "at"], name="hardship_aid_step_idx"),
         ]
-
-    def __str__(self):
-        return f"{self.aid_id}: {self.from_status} → {self.to_status}"
 
 
 class PayScale(models.Model):
@@ -286,10 +269,8 @@ class PayScale(models.Model):
     base_pay = models.DecimalField(_("base pay"), **MONEY)
     performance_pay = models.DecimalField(_("performance pay"), **MONEY)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    created_by = user_field(_("recorded by"))
+    created_at = recorded_at_field()
 
     class Meta:
         verbose_name = _("pay scale")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from cadre_mgmt.accounts.scoping import scope_for_user
+from cadre_mgmt.accounts.scoping import scope_for_user, township_allowed_for_user
 from cadre_mgmt.cadres.models import Cadre
 from cadre_mgmt.lookups import ids_in
 
@@ -160,6 +160,38 @@ def can_read_incentives(user) -> bool:
 def can_record_incentives(user) -> bool:
     """Township staff keep their cadres' records; the county administrator may record anything."""
     return user.is_authenticated and (user.is_township_staff or user.is_county_admin)
+
+
+def can_change_pay_scale(user) -> bool:
+    """The pay scale is the county administrator's (in the admin)."""
+    return user.is_authenticated and user.is_county_admin
+
+
+def aid_can_take(user, aid, to_status) -> bool:
+    """May this user take the step to ``to_status``? (Not whether the step is in order: see the rules.)"""
+    stage = rules.AID_STAGE.get(to_status)
+    if stage == "township":
+        return township_allowed_for_user(user, aid.cadre.township_id)
+    if stage == "county":
+        return user.is_county_approver
+    if stage == "payment":
+        return user.is_county_approver or (user.is_finance and (user.township_id in (None, aid.cadre.township_id)))
+    return False
+
+
+def aid_step_choices(*, user, aid) -> list[tuple[str, str]]:
+    """The next steps of the case this user may take, as form choices."""
+    steps = [status for status in rules.AID_TRANSITIONS[aid.status] if aid_can_take(user, aid, status)]
+    return [(status, HardshipAid.Status(status).label) for status in steps]
+
+
+def recommendations_decidable(recommendations, *, user):
+    """Mark each recommendation of a page with ``can_decide``: still open, and of a township the user writes to."""
+    for recommendation in recommendations:
+        recommendation.can_decide = recommendation.status == PoliticalRecommendation.Status.RECOMMENDED and (
+            township_allowed_for_user(user, recommendation.cadre.township_id)
+        )
+    return recommendations
 
 
 # --- Page lists (all scoped) ----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.audit.services import audit_record, diff, snapshot
+from cadre_mgmt.audit.services import audit_record, audited_create, audited_update, diff, snapshot
 
 from . import rules
 from .models import (
@@ -20,6 +20,7 @@ from .models import (
     PoliticalRecommendation,
     TrainingRecord,
 )
+from .selectors import aid_can_take
 
 
 def _require_recorder(user, township_id):
@@ -31,6 +32,20 @@ def _require_recorder(user, township_id):
 def _not_future(day, field):
     if day > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
+
+
+def _audited_save(instance, *, actor, values, summary, fields, new_action=AuditRecord.Action.CREATE):
+    """Create or update one row of a one-per-key table: ``audited_update`` for a stored row; for a new one
+    the same tail with nothing before (changes {field: [None, value]}, action ``new_action``)."""
+    if instance.pk:
+        return audited_update(instance, actor=actor, values=values, summary=summary, fields=fields)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    changes = diff({}, snapshot(instance, fields))
+    audit_record(actor=actor, action=new_action, obj=instance, summary=summary, changes=changes)
+    return changes
 
 
 # --- Commendations ------------------------------------------------------------------------------
@@ -54,16 +69,12 @@ def commendation_record(*, user, level, title, issuer, awarded_on, cadre=None, v
         awarded_on=awarded_on,
         recorded_by=user,
     )
-    commendation.full_clean()
-    commendation.save()
-    audit_record(
+    return audited_create(
+        commendation,
         actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=commendation,
         summary=_("Commendation recorded"),
-        changes={"after": snapshot(commendation, ("cadre", "village", "level", "title", "issuer", "awarded_on"))},
+        fields=("cadre", "village", "level", "title", "issuer", "awarded_on"),
     )
-    return commendation
 
 
 @transaction.atomic
@@ -71,18 +82,11 @@ def commendation_points_save(*, user, level, points):
     """The county administrator changes the points of a commendation level."""
     if not user.is_county_admin:
         raise PermissionDenied
-    row, _created = CommendationPoints.objects.select_for_update().get_or_create(level=level, defaults={"points": points})
-    before = snapshot(row, ("points",)) if not _created else {}
-    row.points = points
-    row.full_clean()
-    row.save()
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.UPDATE,
-        obj=row,
-        summary=_("Commendation points changed"),
-        changes=diff(before, snapshot(row, ("points",))),
-    )
+    row = CommendationPoints.objects.select_for_update().filter(level=level).first() or CommendationPoints(level=level)
+    summary = _("Commendation points changed")
+    # A level's first points were audited as an update of the table, not as a new row: kept so.
+    first = AuditRecord.Action.UPDATE
+    _audited_save(row, actor=user, values={"points": points}, summary=summary, fields=("points",), new_action=first)
     return row
 
 
@@ -94,16 +98,9 @@ def training_record(*, user, cadre, course, organizer, hours, trained_on):
     _require_recorder(user, cadre.township_id)
     _not_future(trained_on, "trained_on")
     record = TrainingRecord(cadre=cadre, course=course, organizer=organizer, hours=hours, trained_on=trained_on, recorded_by=user)
-    record.full_clean()
-    record.save()
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=record,
-        summary=_("Training recorded"),
-        changes={"after": snapshot(record, ("cadre", "course", "organizer", "hours", "trained_on"))},
+    return audited_create(
+        record, actor=user, summary=_("Training recorded"), fields=("cadre", "course", "organizer", "hours", "trained_on")
     )
-    return record
 
 
 INSURANCE_FIELDS = ("start_month", "status", "note")
@@ -115,22 +112,9 @@ def insurance_save(*, user, cadre, scheme, start_month, status, note=""):
     _require_recorder(user, cadre.township_id)
     start_month = start_month.replace(day=1)
     enrolment = InsuranceEnrolment.objects.select_for_update().filter(cadre=cadre, scheme=scheme).first()
-    before = snapshot(enrolment, INSURANCE_FIELDS) if enrolment else {}
-    if enrolment is None:
-        enrolment = InsuranceEnrolment(cadre=cadre, scheme=scheme)
-    enrolment.start_month, enrolment.status, enrolment.note, enrolment.updated_by = start_month, status, note, user
-    enrolment.full_clean()
-    changes = diff(before, snapshot(enrolment, INSURANCE_FIELDS))
-    if not changes:
-        return enrolment
-    enrolment.save()
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.UPDATE if before else AuditRecord.Action.CREATE,
-        obj=enrolment,
-        summary=_("Insurance enrolment saved"),
-        changes=changes,
-    )
+    enrolment = enrolment or InsuranceEnrolment(cadre=cadre, scheme=scheme)
+    values = {"start_month": start_month, "status": status, "note": note, "updated_by": user, "updated_at": timezone.now()}
+    _audited_save(enrolment, actor=user, values=values, summary=_("Insurance enrolment saved"), fields=INSURANCE_FIELDS)
     return enrolment
 
 
@@ -141,16 +125,12 @@ def recommendation_record(*, user, cadre, kind, level, recommended_on, note=""):
     recommendation = PoliticalRecommendation(
         cadre=cadre, kind=kind, level=level, recommended_on=recommended_on, note=note, recorded_by=user
     )
-    recommendation.full_clean()
-    recommendation.save()
-    audit_record(
+    return audited_create(
+        recommendation,
         actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=recommendation,
         summary=_("Political recommendation recorded"),
-        changes={"after": snapshot(recommendation, ("cadre", "kind", "level", "recommended_on", "status"))},
+        fields=("cadre", "kind", "level", "recommended_on", "status"),
     )
-    return recommendation
 
 
 @transaction.atomic
@@ -161,25 +141,18 @@ def recommendation_set_status(*, user, recommendation, status, note=None):
         raise ValidationError(_("The outcome of this recommendation is already recorded."))
     if status == PoliticalRecommendation.Status.RECOMMENDED:
         raise ValidationError({"status": _("Choose the outcome.")})
-    before = snapshot(recommendation, ("status", "note"))
-    recommendation.status = status
+    values = {"status": status, "updated_at": timezone.now()}
     if note is not None:
-        recommendation.note = note
-    recommendation.full_clean()
-    recommendation.save()
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.UPDATE,
-        obj=recommendation,
-        summary=_("Political recommendation outcome recorded"),
-        changes=diff(before, snapshot(recommendation, ("status", "note"))),
-    )
+        values["note"] = note
+    summary = _("Political recommendation outcome recorded")
+    audited_update(recommendation, actor=user, values=values, summary=summary, fields=("status", "note"))
     return recommendation
 
 
 # --- Hardship aid ---------------------------------------------------------------------------------
 
 AID_FIELDS = ("status", "amount_granted", "paid_on")
+AID_APPLIED_FIELDS = ("cadre", "reason", "amount_requested", "status")
 
 
 @transaction.atomic
@@ -188,31 +161,9 @@ def aid_apply(*, user, cadre, reason, amount_requested, supporting_note=""):
     aid = HardshipAid(
         cadre=cadre, reason=reason, amount_requested=amount_requested, supporting_note=supporting_note, applied_by=user
     )
-    aid.full_clean()
-    aid.save()
-    HardshipAidStep.objects.create(
-        aid=aid, from_status="", to_status=HardshipAid.Status.APPLIED, amount=amount_requested, by=user
-    )
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=aid,
-        summary=_("Hardship aid applied for"),
-        changes={"after": snapshot(aid, ("cadre", "reason", "amount_requested", "status"))},
-    )
+    audited_create(aid, actor=user, summary=_("Hardship aid applied for"), fields=AID_APPLIED_FIELDS)
+    HardshipAidStep.objects.create(aid=aid, from_status="", to_status=aid.status, amount=amount_requested, by=user)
     return aid
-
-
-def aid_can_take(user, aid, to_status) -> bool:
-    """May this user take the step to ``to_status``? (Not whether the step is in order: see the rules.)"""
-    stage = rules.AID_STAGE.get(to_status)
-    if stage == "township":
-        return township_allowed_for_user(user, aid.cadre.township_id)
-    if stage == "county":
-        return user.is_county_approver
-    if stage == "payment":
-        return user.is_county_approver or (user.is_finance and (user.township_id in (None, aid.cadre.township_id)))
-    return False
 
 
 @transaction.atomic
@@ -228,13 +179,11 @@ def aid_step(*, user, aid, to_status, note="", amount_granted=None, paid_on=None
             _("A case that is “%(current)s” cannot move to “%(target)s”.")
             % {"current": aid.get_status_display(), "target": HardshipAid.Status(to_status).label}
         )
-    before = snapshot(aid, AID_FIELDS)
-    step_amount = None
+    from_status, values, step_amount = aid.status, {"status": to_status}, None
     if to_status == HardshipAid.Status.COUNTY_APPROVED:
         if amount_granted is None or amount_granted <= 0:
             raise ValidationError({"amount_granted": _("Give the amount granted.")})
-        aid.amount_granted = amount_granted
-        step_amount = amount_granted
+        values["amount_granted"] = step_amount = amount_granted
     if to_status == HardshipAid.Status.PAID:
         if paid_on is None:
             raise ValidationError({"paid_on": _("Give the date of payment.")})
@@ -242,21 +191,11 @@ def aid_step(*, user, aid, to_status, note="", amount_granted=None, paid_on=None
         approved_at = aid.steps.filter(to_status=HardshipAid.Status.COUNTY_APPROVED).values_list("at", flat=True).first()
         if approved_at is not None and paid_on < timezone.localdate(approved_at):
             raise ValidationError({"paid_on": _("The payment cannot be dated before the county approval.")})
-        aid.paid_on = paid_on
+        values["paid_on"] = paid_on
         step_amount = aid.amount_granted
-    aid.status = to_status
-    aid.full_clean()
-    aid.save()
-    HardshipAidStep.objects.create(
-        aid=aid, from_status=before["status"], to_status=to_status, amount=step_amount, note=note, by=user
-    )
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.DECIDE,
-        obj=aid,
-        summary=_("Hardship aid: %(step)s") % {"step": HardshipAid.Status(to_status).label},
-        changes=diff(before, snapshot(aid, AID_FIELDS)),
-    )
+    summary = _("Hardship aid: %(step)s") % {"step": HardshipAid.Status(to_status).label}
+    audited_update(aid, actor=user, values=values, summary=summary, fields=AID_FIELDS, action=AuditRecord.Action.DECIDE)
+    HardshipAidStep.objects.create(aid=aid, from_status=from_status, to_status=to_status, amount=step_amount, note=note, by=user)
     return aid
 
 
@@ -286,18 +225,13 @@ def pay_scale_save(*, user, scale):
     if not user.is_county_admin:
         raise PermissionDenied
     pay_scale_validate(scale=scale)
-    before = snapshot(PayScale.objects.select_for_update().get(pk=scale.pk), PAY_FIELDS) if scale.pk else {}
     if not scale.pk:
-        scale.created_by = user
-    scale.full_clean()
-    scale.save()
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.UPDATE if before else AuditRecord.Action.CREATE,
-        obj=scale,
-        summary=_("Pay scale saved"),
-        changes=diff(before, snapshot(scale, PAY_FIELDS)),
-    )
+        _audited_save(scale, actor=user, values={"created_by": user}, summary=_("Pay scale saved"), fields=PAY_FIELDS)
+        return scale
+    # The admin form has already set the new values on ``scale``: compare with the stored row.
+    stored = PayScale.objects.select_for_update().get(pk=scale.pk)
+    values = {name: getattr(scale, name) for name in PAY_FIELDS}
+    audited_update(stored, actor=user, values=values, summary=_("Pay scale saved"), fields=PAY_FIELDS)
     return scale
 
 
@@ -317,13 +251,4 @@ def pay_scale_seed(*, user, effective_from, base_pay, performance_pay, post=None
         note=note,
         created_by=user,
     )
-    scale.full_clean()
-    scale.save()
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.CREATE,
-        obj=scale,
-        summary=_("Pay scale saved"),
-        changes={"after": snapshot(scale, PAY_FIELDS)},
-    )
-    return scale
+    return audited_create(scale, actor=user, summary=_("Pay scale saved"), fields=PAY_FIELDS)

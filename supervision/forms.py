@@ -2,8 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadre_mgmt.accounts.scoping import writable_for_user
 from cadre_mgmt.cadres.forms import DateInput
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Village
 from cadre_mgmt.cadres.selectors import cadres_for_user, townships_for_user, villages_for_user
 
 from .models import AffairsDisclosure, Petition, RectificationItem, Sanction, VetoEvent
@@ -19,7 +20,14 @@ def _village_label(village):
 
 
 def _in_post_cadres(user):
+    """In-post cadres the user may read. The supervisors' forms offer these: a supervisor records about any
+    cadre of the county (the services check the role); ``writable_for_user`` knows no supervisor."""
     return cadres_for_user(user=user).filter(status=Cadre.Status.IN_POST).prefetch_related(None)
+
+
+def _writable_in_post_cadres(user):
+    """In-post cadres the user may write to (township staff: their township; the county administrator: all)."""
+    return writable_for_user(Cadre.objects.select_related("township", "village").filter(status=Cadre.Status.IN_POST), user)
 
 
 class PetitionFilterForm(forms.Form):
@@ -73,6 +81,11 @@ class PetitionStepForm(forms.Form):
     conclusion = forms.ChoiceField(label=_("conclusion"), required=False, choices=[("", "—"), *Petition.Conclusion.choices])
     note = forms.CharField(label=_("note"), max_length=500, required=False)
 
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            self.fields["to_status"].choices = choices
+
 
 class InspectionForm(forms.Form):
     township = forms.ModelChoiceField(label=_("township"), queryset=None)
@@ -112,10 +125,7 @@ class DisclosureForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        villages = villages_for_user(user=user)
-        if not user.is_county_admin:
-            villages = villages.filter(township_id=user.township_id)
-        self.fields["village"].queryset = villages
+        self.fields["village"].queryset = writable_for_user(Village.objects.select_related("township"), user)
         self.fields["village"].label_from_instance = _village_label
 
 
@@ -206,9 +216,6 @@ class DismissalForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        cadres = _in_post_cadres(user)
-        if not user.is_county_admin:
-            cadres = cadres.filter(township_id=user.township_id)
-        self.fields["cadre"].queryset = cadres
+        self.fields["cadre"].queryset = _writable_in_post_cadres(user)
         self.fields["cadre"].label_from_instance = _cadre_label
         self.fields["sanction"].queryset = sanctions_for_user(user=user)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import CharField, Count, DateField, F, IntegerField, Q, Value
 
-from cadre_mgmt.accounts.scoping import scope_for_user
+from cadre_mgmt.accounts.scoping import scope_for_user, township_allowed_for_user
 from cadre_mgmt.lookups import ids_in
 
 from . import rules
@@ -133,6 +133,52 @@ def can_read_supervision(user) -> bool:
 def can_read_investigations(user) -> bool:
     """Open cases are confidential: supervisors and the county only, not township staff."""
     return user.is_authenticated and (user.is_supervisor or user.is_county_approver)
+
+
+def can_record_supervision(user) -> bool:
+    """Petitions, inspections, warning education, sanctions, investigations and vetoes are the supervisors'."""
+    return user.is_authenticated and user.is_supervisor
+
+
+def can_record_local(user) -> bool:
+    """Affairs disclosures and dismissals: township staff (their township) and the county administrator."""
+    return user.is_authenticated and (user.is_township_staff or user.is_county_admin)
+
+
+def can_update_rectification(user, item) -> bool:
+    """Supervisors follow every item; the township reports progress on its own items."""
+    return can_record_supervision(user) or township_allowed_for_user(user, item.inspection.township_id)
+
+
+def page_permissions(user) -> dict:
+    """The predicates every supervision page's template shows or hides by (the tabs, the reporter note)."""
+    return {"can_read_investigations": can_read_investigations(user), "can_see_reporters": can_record_supervision(user)}
+
+
+def petition_step_choices(*, user, petition) -> list[tuple[str, str]]:
+    """The statuses this user may move the petition to next: a supervisor, one step along; nobody else."""
+    if not can_record_supervision(user):
+        return []
+    return [(status, Petition.Status(status).label) for status in rules.petition_next_statuses(petition.status)]
+
+
+def sanctions_active_now(sanctions, *, today):
+    """Mark each sanction of a page with ``active_now``: is it in effect on ``today``?"""
+    for sanction in sanctions:
+        sanction.active_now = rules.sanction_active_on(
+            decided_on=sanction.decided_on, effective_until=sanction.effective_until, day=today
+        )
+    return sanctions
+
+
+def rectification_items(*, inspection, user, today):
+    """The inspection's items, each with ``is_late`` and the ``next_statuses`` this user may move it to."""
+    items = list(inspection.items.select_related("village", "updated_by"))
+    for item in items:
+        item.is_late = item.status != item.Status.DONE and item.deadline < today
+        allowed = can_update_rectification(user, item)
+        item.next_statuses = [(s, item.Status(s).label) for s in rules.RECTIFICATION_TRANSITIONS[item.status]] if allowed else []
+    return items
 
 
 # --- Page lists (all scoped) --------------------------------------------------------------------
@@ -333,6 +379,7 @@ def cadre_supervision_summary(*, cadre, user, on, petition_count=None):
     vetoes.sort(key=lambda veto: (veto.year, veto.pk), reverse=True)
     investigations.sort(key=lambda case: (case.opened_on, case.pk), reverse=True)  # Investigation.Meta.ordering
     return {
+        "show_investigations": can_read_investigations(user),
         "active_sanctions": sanctions,
         "vetoes": vetoes,
         "open_investigations": investigations,

@@ -1,17 +1,18 @@
 """Supervision pages. Thin: an access check, a form, one service call, a redirect."""
 
-from django.contrib import messages
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadre_mgmt.accounts.scoping import get_object_for_user, require, township_allowed_for_user
+from cadre_mgmt.accounts.scoping import get_object_for_user, require
 from cadre_mgmt.cadres.selectors import villages_for_user
-from cadre_mgmt.web import paginate, submit_form, xlsx_response
+from cadre_mgmt.web import list_page, paginate, post_action, submit_form, xlsx_response
 
 from . import exporting, rules, services
 from .forms import (
@@ -31,18 +32,24 @@ from .forms import (
     VetoForm,
     WarningSessionForm,
 )
-from .models import Petition
 from .selectors import (
     can_read_investigations,
     can_read_supervision,
+    can_record_local,
+    can_record_supervision,
+    can_update_rectification,
     disclosure_flags_for_user,
     disclosure_grid,
     dismissals_for_user,
     inspections_for_user,
     investigations_for_user,
     overdue_petitions,
+    page_permissions,
     petition_search,
+    petition_step_choices,
     petitions_for_user,
+    rectification_items,
+    sanctions_active_now,
     sanctions_for_user,
     sessions_for_user,
     supervision_settings,
@@ -61,6 +68,41 @@ def _reader(request):
     require(can_read_supervision(request.user))
 
 
+def _supervisor(request):
+    require(can_record_supervision(request.user))
+
+
+def _context(request, tab, **extra):
+    """What every supervision template gets: its tab and the permission predicates (from the selectors)."""
+    return {"active_tab": tab, **page_permissions(request.user), **extra}
+
+
+def _form_page(request, form, call, success, *, page, redirect_to, **context):
+    """A form of this app: ``page`` is (template stem, tab, title); ``call`` is the service, given the user."""
+    stem, tab, title = page
+    return submit_form(
+        request,
+        form,
+        lambda data: call(user=request.user, **data),
+        success,
+        template=f"supervision/{stem}_form.html",
+        context=_context(request, tab, title=title, **context),
+        redirect_to=redirect_to,
+    )
+
+
+def _list(request, stem, rows, tab, *, can_record=None, **extra):
+    """A list page of this app, paged; ``can_record`` defaults to "is a supervisor"."""
+    can_record = can_record_supervision(request.user) if can_record is None else can_record
+    context = _context(request, tab, can_record=can_record, **extra)
+    return list_page(request, f"supervision/{stem}_list.html", rows, context, per_page=PAGE_SIZE)
+
+
+def _valid(form):
+    """The cleaned data of a bound action form; None when it does not validate."""
+    return form.cleaned_data if form.is_valid() else None
+
+
 # --- Petitions -----------------------------------------------------------------------------------
 
 
@@ -74,19 +116,8 @@ def _petition_filters(request):
 def petition_list(request):
     _reader(request)
     form, qs = _petition_filters(request)
-    page, query = paginate(request, qs)
-    return render(
-        request,
-        "supervision/petition_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query,
-            "overdue": overdue_petitions(user=request.user)[:20],
-            "can_record": request.user.is_supervisor,
-            "active_tab": "petitions",
-        },
-    )
+    overdue = overdue_petitions(user=request.user)[:20]
+    return _list(request, "petition", qs, "petitions", form=form, overdue=overdue)
 
 
 @login_required
@@ -101,59 +132,38 @@ def petition_export(request):
 def petition_detail(request, pk):
     _reader(request)
     petition = get_object_for_user(petitions_for_user(user=request.user), request.user, pk=pk)
-    steps = petition.steps.select_related("by")
-    next_statuses = rules.petition_next_statuses(petition.status)
-    step_form = None
-    if request.user.is_supervisor and next_statuses:
-        step_form = PetitionStepForm(initial={"to_status": next_statuses[0]})
-        step_form.fields["to_status"].choices = [(s, Petition.Status(s).label) for s in next_statuses]
-    return render(
-        request,
-        "supervision/petition_detail.html",
-        {
-            "petition": petition,
-            "reporter": petition.reporter_for(request.user),
-            "steps": steps,
-            "step_form": step_form,
-            "overdue_now": rules.petition_is_overdue(
-                status=petition.status, deadline=petition.deadline, day=timezone.localdate()
-            ),
-            "active_tab": "petitions",
-        },
-    )
+    choices = petition_step_choices(user=request.user, petition=petition)
+    step_form = PetitionStepForm(initial={"to_status": choices[0][0]}, choices=choices) if choices else None
+    overdue_now = rules.petition_is_overdue(status=petition.status, deadline=petition.deadline, day=timezone.localdate())
+    context = _context(request, "petitions", petition=petition, step_form=step_form, overdue_now=overdue_now)
+    context.update(reporter=petition.reporter_for(request.user), steps=petition.steps.select_related("by"))
+    return render(request, "supervision/petition_detail.html", context)
 
 
 @login_required
 def petition_create(request):
-    require(request.user.is_supervisor)
+    _supervisor(request)
     form = PetitionForm(request.POST or None, user=request.user)
-    return submit_form(
-        request,
-        form,
-        lambda data: services.petition_create(user=request.user, **data),
-        _("The petition has been registered."),
-        template="supervision/petition_form.html",
-        context={"title": _("New petition"), "active_tab": "petitions"},
-        redirect_to=lambda petition: petition.get_absolute_url(),
-    )
+    page = ("petition", "petitions", _("New petition"))
+    success = _("The petition has been registered.")
+    return _form_page(request, form, services.petition_create, success, page=page, redirect_to=lambda p: p.get_absolute_url())
+
+
+def _petition_step(request, petition, form):
+    data = _valid(form)
+    if data is None:
+        raise ValidationError(_("Check the status change and try again."))
+    return services.petition_transition(user=request.user, petition=petition, **data)
 
 
 @login_required
 @require_POST
 def petition_step(request, pk):
-    require(request.user.is_supervisor)
+    _supervisor(request)
     petition = get_object_for_user(petitions_for_user(user=request.user), request.user, pk=pk)
-    form = PetitionStepForm(request.POST)
-    if form.is_valid():
-        try:
-            services.petition_transition(user=request.user, petition=petition, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The petition status has been updated."))
-    else:
-        messages.error(request, _("Check the status change and try again."))
-    return redirect(petition.get_absolute_url())
+    call = partial(_petition_step, request, petition, PetitionStepForm(request.POST))
+    success = _("The petition status has been updated.")
+    return post_action(request, call, success=success, redirect_to=petition.get_absolute_url())
 
 
 # --- Inspections ---------------------------------------------------------------------------------
@@ -162,27 +172,16 @@ def petition_step(request, pk):
 @login_required
 def inspection_list(request):
     _reader(request)
-    page, query = paginate(request, inspections_for_user(user=request.user))
-    return render(
-        request,
-        "supervision/inspection_list.html",
-        {"page": page, "query": query, "can_record": request.user.is_supervisor, "active_tab": "inspections"},
-    )
+    return _list(request, "inspection", inspections_for_user(user=request.user), "inspections")
 
 
 @login_required
 def inspection_create(request):
-    require(request.user.is_supervisor)
+    _supervisor(request)
     form = InspectionForm(request.POST or None, user=request.user)
-    return submit_form(
-        request,
-        form,
-        lambda data: services.inspection_create(user=request.user, **data),
-        _("The inspection has been recorded."),
-        template="supervision/inspection_form.html",
-        context={"title": _("New inspection"), "active_tab": "inspections"},
-        redirect_to=lambda inspection: inspection.get_absolute_url(),
-    )
+    page = ("inspection", "inspections", _("New inspection"))
+    success = _("The inspection has been recorded.")
+    return _form_page(request, form, services.inspection_create, success, page=page, redirect_to=lambda i: i.get_absolute_url())
 
 
 def _inspection_for(user, pk):
@@ -193,36 +192,32 @@ def _inspection_for(user, pk):
 def inspection_detail(request, pk):
     _reader(request)
     inspection = _inspection_for(request.user, pk)
-    item_form = RectificationItemForm(inspection=inspection) if request.user.is_supervisor else None
-    items = list(inspection.items.select_related("village", "updated_by"))
-    can_update = request.user.is_supervisor or township_allowed_for_user(request.user, inspection.township_id)
-    today = timezone.localdate()
-    for item in items:
-        item.is_late = item.status != item.Status.DONE and item.deadline < today
-        item.next_statuses = (
-            [(s, item.Status(s).label) for s in rules.RECTIFICATION_TRANSITIONS[item.status]] if can_update else []
-        )
-    return render(
-        request,
-        "supervision/inspection_detail.html",
-        {"inspection": inspection, "items": items, "item_form": item_form, "active_tab": "inspections"},
-    )
+    item_form = RectificationItemForm(inspection=inspection) if can_record_supervision(request.user) else None
+    items = rectification_items(inspection=inspection, user=request.user, today=timezone.localdate())
+    context = _context(request, "inspections", inspection=inspection, items=items, item_form=item_form)
+    return render(request, "supervision/inspection_detail.html", context)
 
 
 @login_required
 def rectification_item_create(request, pk):
-    require(request.user.is_supervisor)
+    _supervisor(request)
     inspection = _inspection_for(request.user, pk)
     form = RectificationItemForm(request.POST or None, inspection=inspection)
-    return submit_form(
-        request,
-        form,
-        lambda data: services.rectification_item_add(user=request.user, inspection=inspection, **data),
-        _("The rectification item has been added."),
-        template="supervision/rectification_form.html",
-        context={"inspection": inspection, "title": _("New rectification item"), "active_tab": "inspections"},
-        redirect_to=inspection.get_absolute_url(),
-    )
+    call = partial(services.rectification_item_add, inspection=inspection)
+    page = ("rectification", "inspections", _("New rectification item"))
+    success = _("The rectification item has been added.")
+    redirect_to = inspection.get_absolute_url()
+    return _form_page(request, form, call, success, page=page, redirect_to=redirect_to, inspection=inspection)
+
+
+def _item_updated(result):
+    return _("The rectification item has been updated.") if result else ""
+
+
+def _set_item_status(request, item, form):
+    # An invalid status button does nothing and says nothing (as before).
+    data = _valid(form)
+    return None if data is None else services.rectification_item_set_status(user=request.user, item=item, **data)
 
 
 @login_required
@@ -231,62 +226,45 @@ def rectification_item_status(request, pk, item_pk):
     _reader(request)
     inspection = _inspection_for(request.user, pk)
     item = get_object_or_404(inspection.items, pk=item_pk)
-    if not services.can_update_rectification(request.user, item):
+    if not can_update_rectification(request.user, item):
         raise PermissionDenied
-    form = RectificationStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rectification_item_set_status(user=request.user, item=item, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The rectification item has been updated."))
-    return redirect(inspection.get_absolute_url())
+    call = partial(_set_item_status, request, item, RectificationStatusForm(request.POST))
+    return post_action(request, call, success=_item_updated, redirect_to=inspection.get_absolute_url())
 
 
 # --- Affairs disclosure ----------------------------------------------------------------------------
 
 
+def _disclosure_period(form, conf, today):
+    default = (rules.periods_due_by(today, conf.disclosure_period_months, conf.disclosure_due_days, 1) or [today])[0]
+    period = (form.cleaned_data.get("period") if form.is_valid() else None) or default
+    return rules.period_start_for(period, conf.disclosure_period_months)
+
+
 @login_required
 def disclosure_list(request):
     _reader(request)
-    conf = supervision_settings()
-    today = timezone.localdate()
+    conf, today = supervision_settings(), timezone.localdate()
     form = PeriodForm(request.GET or None)
-    default_period = (rules.periods_due_by(today, conf.disclosure_period_months, conf.disclosure_due_days, 1) or [today])[0]
-    period = (form.cleaned_data.get("period") if form.is_valid() else None) or default_period
-    period = rules.period_start_for(period, conf.disclosure_period_months)
-    villages = villages_for_user(user=request.user)
-    rows = disclosure_grid(user=request.user, villages=villages, period_start=period, today=today)
-    flags = disclosure_flags_for_user(user=request.user)[:200]
-    return render(
-        request,
-        "supervision/disclosure_list.html",
-        {
-            "form": form,
-            "period": period,
-            "period_end": rules.period_end(period, conf.disclosure_period_months),
-            "rows": rows,
-            "flags": flags,
-            "can_record": request.user.is_township_staff or request.user.is_county_admin,
-            "active_tab": "disclosures",
-        },
-    )
+    period = _disclosure_period(form, conf, today)
+    rows = disclosure_grid(user=request.user, villages=villages_for_user(user=request.user), period_start=period, today=today)
+    context = _context(request, "disclosures", form=form, period=period, rows=rows, can_record=can_record_local(request.user))
+    context.update(period_end=rules.period_end(period, conf.disclosure_period_months))
+    context.update(flags=disclosure_flags_for_user(user=request.user)[:200])
+    return render(request, "supervision/disclosure_list.html", context)
+
+
+def _disclosure_listed(disclosure):
+    return f"{_url('supervision:disclosure_list')}?period={disclosure.period_start:%Y-%m-%d}"
 
 
 @login_required
 def disclosure_create(request):
-    require(request.user.is_township_staff or request.user.is_county_admin)
+    require(can_record_local(request.user))
     form = DisclosureForm(request.POST or None, user=request.user, initial={"published_on": timezone.localdate()})
-    return submit_form(
-        request,
-        form,
-        lambda data: services.disclosure_record(user=request.user, **data),
-        _("The disclosure has been recorded."),
-        template="supervision/disclosure_form.html",
-        context={"title": _("Record a disclosure"), "active_tab": "disclosures"},
-        redirect_to=lambda disclosure: f"{_url('supervision:disclosure_list')}?period={disclosure.period_start:%Y-%m-%d}",
-    )
+    page = ("disclosure", "disclosures", _("Record a disclosure"))
+    success = _("The disclosure has been recorded.")
+    return _form_page(request, form, services.disclosure_record, success, page=page, redirect_to=_disclosure_listed)
 
 
 # --- Warning education ---------------------------------------------------------------------------
@@ -295,12 +273,7 @@ def disclosure_create(request):
 @login_required
 def session_list(request):
     _reader(request)
-    page, query = paginate(request, sessions_for_user(user=request.user))
-    return render(
-        request,
-        "supervision/session_list.html",
-        {"page": page, "query": query, "can_record": request.user.is_supervisor, "active_tab": "education"},
-    )
+    return _list(request, "session", sessions_for_user(user=request.user), "education")
 
 
 @login_required
@@ -308,24 +281,21 @@ def session_detail(request, pk):
     _reader(request)
     session = get_object_for_user(sessions_for_user(user=request.user), request.user, pk=pk)
     attendees = session.attendees.select_related("village").order_by("village__sort_order", "name")
-    return render(
-        request, "supervision/session_detail.html", {"session": session, "attendees": attendees, "active_tab": "education"}
-    )
+    context = _context(request, "education", session=session, attendees=attendees)
+    return render(request, "supervision/session_detail.html", context)
+
+
+def _session_url(session):
+    return _url("supervision:session_detail", session.pk)
 
 
 @login_required
 def session_create(request):
-    require(request.user.is_supervisor)
+    _supervisor(request)
     form = WarningSessionForm(request.POST or None, user=request.user)
-    return submit_form(
-        request,
-        form,
-        lambda data: services.warning_session_create(user=request.user, **data),
-        _("The warning education session has been recorded."),
-        template="supervision/session_form.html",
-        context={"title": _("New warning education session"), "active_tab": "education"},
-        redirect_to=lambda session: _url("supervision:session_detail", session.pk),
-    )
+    page = ("session", "education", _("New warning education session"))
+    success = _("The warning education session has been recorded.")
+    return _form_page(request, form, services.warning_session_create, success, page=page, redirect_to=_session_url)
 
 
 # --- Sanctions, investigations, vetoes ----------------------------------------------------------
@@ -334,116 +304,73 @@ def session_create(request):
 @login_required
 def sanction_list(request):
     _reader(request)
-    page, query = paginate(request, sanctions_for_user(user=request.user))
-    today = timezone.localdate()
-    for sanction in page:
-        sanction.active_now = rules.sanction_active_on(
-            decided_on=sanction.decided_on, effective_until=sanction.effective_until, day=today
-        )
-    return render(
-        request,
-        "supervision/sanction_list.html",
-        {"page": page, "query": query, "can_record": request.user.is_supervisor, "active_tab": "sanctions"},
-    )
+    page, query = paginate(request, sanctions_for_user(user=request.user), per_page=PAGE_SIZE)
+    sanctions_active_now(page, today=timezone.localdate())
+    context = _context(request, "sanctions", page=page, query=query, can_record=can_record_supervision(request.user))
+    return render(request, "supervision/sanction_list.html", context)
 
 
 @login_required
 def sanction_create(request):
-    require(request.user.is_supervisor)
+    _supervisor(request)
     form = SanctionForm(request.POST or None, user=request.user)
-    return submit_form(
-        request,
-        form,
-        lambda data: services.sanction_record(user=request.user, **data),
-        _("The sanction has been recorded."),
-        template="supervision/sanction_form.html",
-        context={"title": _("New sanction"), "active_tab": "sanctions"},
-        redirect_to=_url("supervision:sanction_list"),
-    )
+    page = ("sanction", "sanctions", _("New sanction"))
+    success = _("The sanction has been recorded.")
+    return _form_page(request, form, services.sanction_record, success, page=page, redirect_to=_url("supervision:sanction_list"))
 
 
 @login_required
 def investigation_list(request):
     require(can_read_investigations(request.user))
-    page, query = paginate(request, investigations_for_user(user=request.user))
-    return render(
-        request,
-        "supervision/investigation_list.html",
-        {"page": page, "query": query, "can_record": request.user.is_supervisor, "active_tab": "investigations"},
-    )
+    return _list(request, "investigation", investigations_for_user(user=request.user), "investigations")
 
 
 @login_required
 def investigation_create(request):
-    require(request.user.is_supervisor)
+    _supervisor(request)
     form = InvestigationForm(request.POST or None, user=request.user)
-    return submit_form(
-        request,
-        form,
-        lambda data: services.investigation_open(user=request.user, **data),
-        _("The investigation has been recorded."),
-        template="supervision/investigation_form.html",
-        context={"title": _("New investigation"), "active_tab": "investigations"},
-        redirect_to=_url("supervision:investigation_list"),
-    )
+    page = ("investigation", "investigations", _("New investigation"))
+    success = _("The investigation has been recorded.")
+    listed = _url("supervision:investigation_list")
+    return _form_page(request, form, services.investigation_open, success, page=page, redirect_to=listed)
 
 
 @login_required
 def investigation_close(request, pk):
-    require(request.user.is_supervisor)
+    _supervisor(request)
     investigation = get_object_or_404(investigations_for_user(user=request.user), pk=pk)
     form = InvestigationCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    return submit_form(
-        request,
-        form,
-        lambda data: services.investigation_close(user=request.user, investigation=investigation, **data),
-        _("The investigation has been concluded."),
-        template="supervision/investigation_form.html",
-        context={"title": _("Conclude investigation"), "subject": investigation, "active_tab": "investigations"},
-        redirect_to=_url("supervision:investigation_list"),
-    )
+    call = partial(services.investigation_close, investigation=investigation)
+    page = ("investigation", "investigations", _("Conclude investigation"))
+    success = _("The investigation has been concluded.")
+    listed = _url("supervision:investigation_list")
+    return _form_page(request, form, call, success, page=page, redirect_to=listed, subject=investigation)
 
 
 @login_required
 def veto_list(request):
     _reader(request)
-    page, query = paginate(request, vetoes_for_user(user=request.user))
-    return render(
-        request,
-        "supervision/veto_list.html",
-        {"page": page, "query": query, "can_record": request.user.is_supervisor, "active_tab": "vetoes"},
-    )
+    return _list(request, "veto", vetoes_for_user(user=request.user), "vetoes")
 
 
 @login_required
 def veto_create(request):
-    require(request.user.is_supervisor)
+    _supervisor(request)
     form = VetoForm(request.POST or None, user=request.user)
-    return submit_form(
-        request,
-        form,
-        lambda data: services.veto_record(user=request.user, **data),
-        _("The one-vote veto has been recorded."),
-        template="supervision/veto_form.html",
-        context={"title": _("New one-vote veto"), "active_tab": "vetoes"},
-        redirect_to=_url("supervision:veto_list"),
-    )
+    page = ("veto", "vetoes", _("New one-vote veto"))
+    success = _("The one-vote veto has been recorded.")
+    return _form_page(request, form, services.veto_record, success, page=page, redirect_to=_url("supervision:veto_list"))
 
 
 @login_required
 def veto_revoke(request, pk):
-    require(request.user.is_supervisor)
+    _supervisor(request)
     veto = get_object_for_user(vetoes_for_user(user=request.user), request.user, township_field="cadre__township", pk=pk)
-    form = RevokeForm(request.POST or None)
-    return submit_form(
-        request,
-        form,
-        lambda data: services.veto_revoke(user=request.user, veto=veto, reason=data["reason"]),
-        _("The veto has been revoked."),
-        template="supervision/veto_form.html",
-        context={"title": _("Revoke one-vote veto"), "subject": veto, "active_tab": "vetoes"},
-        redirect_to=_url("supervision:veto_list"),
-    )
+    call = partial(services.veto_revoke, veto=veto)
+    page = ("veto", "vetoes", _("Revoke one-vote veto"))
+    success = _("The veto has been revoked.")
+    listed = _url("supervision:veto_list")
+    return _form_page(request, RevokeForm(request.POST or None), call, success, page=page, redirect_to=listed, subject=veto)
 
 
 # --- Dismissal -------------------------------------------------------------------------------------
@@ -452,29 +379,15 @@ def veto_revoke(request, pk):
 @login_required
 def dismissal_list(request):
     _reader(request)
-    page, query = paginate(request, dismissals_for_user(user=request.user))
-    return render(
-        request,
-        "supervision/dismissal_list.html",
-        {
-            "page": page,
-            "query": query,
-            "can_record": request.user.is_township_staff or request.user.is_county_admin,
-            "active_tab": "dismissals",
-        },
-    )
+    can_record = can_record_local(request.user)
+    return _list(request, "dismissal", dismissals_for_user(user=request.user), "dismissals", can_record=can_record)
 
 
 @login_required
 def dismissal_create(request):
-    require(request.user.is_township_staff or request.user.is_county_admin)
+    require(can_record_local(request.user))
     form = DismissalForm(request.POST or None, user=request.user, initial={"dismissed_on": timezone.localdate()})
-    return submit_form(
-        request,
-        form,
-        lambda data: services.dismissal_record(user=request.user, **data),
-        _("The cadre has been dismissed; the allowance stops from next month."),
-        template="supervision/dismissal_form.html",
-        context={"title": _("Dismiss a cadre"), "active_tab": "dismissals"},
-        redirect_to=_url("supervision:dismissal_list"),
-    )
+    page = ("dismissal", "dismissals", _("Dismiss a cadre"))
+    success = _("The cadre has been dismissed; the allowance stops from next month.")
+    listed = _url("supervision:dismissal_list")
+    return _form_page(request, form, services.dismissal_record, success, page=page, redirect_to=listed)
