@@ -207,6 +207,13 @@ def quarter_areas_save(*, user, township, year, quarter, areas) -> TownshipQuart
     deleting an area deletes its scores."""
     tq = _open_quarter(user=user, township=township, year=year, quarter=quarter)
     existing = {a.pk: a for a in tq.areas.all()}
+    # An id that is not one of this quarter's areas (a stale form, another quarter's id) would make every
+    # area "not kept" and delete them with their scores: refuse the whole list instead.
+    given = [a.get("id") for a in areas if a.get("id") is not None]
+    if any(pk not in existing for pk in given) or len(set(given)) != len(given):
+        raise ValidationError(
+            _("The task areas of this quarter have changed since the form was opened; reload the page and try again.")
+        )
     kept = [a for a in areas if not a.get("delete")]
     names = [a["name"].strip() for a in kept]
     if not kept:
