@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from cadre_mgmt.accounts.scoping import get_object_for_user, require, scope_for_user, township_allowed_for_user
 from cadre_mgmt.cadres.models import Cadre, Village
 from cadre_mgmt.cadres.selectors import townships_for_user
+from cadre_mgmt.uploads import ExcelUploadForm
 from cadre_mgmt.web import xlsx_response
 
 from . import importing, rules, selectors, services
@@ -30,7 +31,6 @@ from .forms import (
     LedgerEntryEditForm,
     LedgerEntryForm,
     QuarterGridForm,
-    QuarterImportForm,
     ReturnForm,
     ReviewGridForm,
     YearSettingsForm,
@@ -387,7 +387,7 @@ def quarter_import(request, year, quarter):
     township = _township_for(request)
     context = _quarter_context(request, township, year, quarter)
     require(context["can_write"])
-    form = QuarterImportForm(*_posted(request, files=True))
+    form = ExcelUploadForm(*_posted(request, files=True))
     result, file_error = None, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -102,15 +101,3 @@ class CadreForm(forms.ModelForm):
 class CadreLeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Left on"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=200)
-
-
-class CadreImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("Upload an .xlsx workbook made from the template."))
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
-        return upload

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from cadre_mgmt import registry
 from cadre_mgmt.accounts.scoping import get_object_for_user, township_allowed_for_user
+from cadre_mgmt.uploads import ExcelUploadForm
 from cadre_mgmt.web import xlsx_response
 
 from . import exporting, importing, services
-from .forms import CadreFilterForm, CadreForm, CadreImportForm, CadreLeaveForm
+from .forms import CadreFilterForm, CadreForm, CadreLeaveForm
 from .models import Cadre
 from .selectors import cadre_search, cadres_for_user
 
@@ -127,7 +128,7 @@ def cadre_leave(request, pk):
 def cadre_import(request):
     if not request.user.can_edit_cadres:
         raise PermissionDenied
-    form = CadreImportForm(request.POST or None, request.FILES or None)
+    form = ExcelUploadForm(request.POST or None, request.FILES or None)
     result = None
     file_error = None
     if request.method == "POST" and form.is_valid():
