@@ -36,12 +36,9 @@ from .forms import (
     YearSettingsForm,
 )
 from .models import AnnualReview, LedgerEntry, TownshipYear
+from .selectors import can_read_assessments
 
 SESSION_VILLAGE = "assessments_ledger_village"
-
-
-def can_read_assessments(user):
-    return user.is_authenticated and (user.is_township_staff or user.is_county_approver)
 
 
 def _require_reader(user):

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from assessments import importing, selectors, services
+from assessments import importing, rules, selectors, services
 from assessments.models import QuarterArea, QuarterScore, TownshipQuarter
 from cadre_mgmt.audit.models import AuditRecord
 
@@ -120,7 +120,7 @@ def test_closing_needs_every_cadre_scored(officer_x, township_x, village_x, cadr
 def test_a_quarter_cannot_be_closed_before_it_ends(officer_x, township_x, cadre_x):
     from django.utils import timezone
 
-    year, quarter = selectors.rules.quarter_of(timezone.localdate())
+    year, quarter = rules.quarter_of(timezone.localdate())
     services.quarter_open(user=officer_x, township=township_x, year=year, quarter=quarter)
     with pytest.raises(ValidationError):
         services.quarter_close(user=officer_x, township=township_x, year=year, quarter=quarter)
