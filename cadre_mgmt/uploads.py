@@ -11,12 +11,18 @@ import zipfile
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 # A real 5,000-row import template unpacks to a few MB; anything far larger is refused unread.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
+class WorkbookError(Exception):
+    """The file as a whole cannot be read (or the import is refused as a whole); the message is for the user."""
 
 
 class NotAnArchive(ValueError):
@@ -55,3 +61,23 @@ class ExcelUploadForm(forms.Form):
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise ValidationError(too_large_message())
         return upload
+
+
+def import_page(request, form, run, *, success, template, context, redirect_to):
+    """An Excel import page: a valid upload is imported by ``run(data, filename) -> result`` (all rows or none).
+
+    A file refused as a whole (``WorkbookError``) or rows with problems (``result.errors``) are shown
+    with ``includes/import_errors.html``; a clean import flashes ``success(result)`` and redirects.
+    """
+    result = file_error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = run(upload.read(), upload.name)
+        except WorkbookError as exc:
+            file_error = str(exc)
+        else:
+            if result.ok:
+                messages.success(request, success(result))
+                return redirect(redirect_to)
+    return render(request, template, {"form": form, "result": result, "file_error": file_error, **context})

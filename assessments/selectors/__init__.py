@@ -10,7 +10,14 @@ The contract functions used by the promotion review are ``annual_results``, ``co
 ``attendance_facts``; they take many cadres at once and run a fixed number of queries whatever their number.
 """
 
-from .access import can_confirm_year, can_read_assessments, can_return_year, can_write_quarter, can_write_year
+from .access import (
+    can_confirm_year,
+    can_read_assessments,
+    can_return_year,
+    can_write_ledger,
+    can_write_quarter,
+    can_write_year,
+)
 from .ledger import (
     CADRE_SEARCH_LIMIT,
     LEDGER_PAGE_SIZE,
@@ -66,6 +73,7 @@ __all__ = [
     "can_confirm_year",
     "can_read_assessments",
     "can_return_year",
+    "can_write_ledger",
     "can_write_quarter",
     "can_write_year",
     "closed_quarters",

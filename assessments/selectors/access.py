@@ -29,3 +29,8 @@ def can_confirm_year(user, township_year):
 def can_return_year(user):
     """May the user confirm or return a township's grades at all (the county approvers)?"""
     return user.is_county_approver
+
+
+def can_write_ledger(user, township_id):
+    """May the user record, change or delete ledger entries of this township?"""
+    return township_allowed_for_user(user, township_id)

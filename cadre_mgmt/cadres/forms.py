@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cadre_mgmt.accounts.scoping import writable_for_user
+
 from . import idnumbers
 from .formfields import ModelChoiceField, ModelMultipleChoiceField
 from .models import Cadre, Post
@@ -64,10 +66,8 @@ class CadreForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        villages = villages_for_user(user=user)
-        if not user.is_county_admin:
-            villages = villages.filter(township_id=user.township_id)
-        self.fields["village"].queryset = villages
+        # The villages the user may write to (``writable_for_user``: the county administrator every one).
+        self.fields["village"].queryset = writable_for_user(villages_for_user(user=user), user)
         self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
         if self.instance.pk:
             self.initial["id_number"] = self.instance.id_number

@@ -22,6 +22,7 @@ from cadre_mgmt import uploads
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record
+from cadre_mgmt.uploads import WorkbookError
 
 from . import idnumbers
 from .models import Cadre, Post, Township, Village
@@ -76,10 +77,6 @@ class ImportResult:
     @property
     def ok(self):
         return not self.errors
-
-
-class WorkbookError(Exception):
-    """The file as a whole cannot be read; the message is for the user."""
 
 
 def build_template():
