@@ -7,11 +7,8 @@ from django.utils.http import urlencode
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.models import Village
 from cadre_mgmt.cadres.selectors import townships_for_user
-from cadre_mgmt.cadres.views import with_result_message
 
 from ..selectors import can_read_assessments
-
-__all__ = ["with_result_message"]  # shared with the cadre pages
 
 
 def require_reader(user):

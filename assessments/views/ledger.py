@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import get_object_for_user, require, scope_for_user
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.views import with_result_message
 from cadre_mgmt.web import post_action, submit_form
 
 from .. import selectors, services
 from ..attachments import content_type_for
 from ..forms import LedgerEntryEditForm, LedgerEntryForm
 from ..models import LedgerEntry
-from .common import is_htmx, page_context, posted, require_reader, township_for, township_query, village_for, with_result_message
+from .common import is_htmx, page_context, posted, require_reader, township_for, township_query, village_for
 
 SESSION_VILLAGE = "assessments_ledger_village"
 EDITED_FIELDS = ("date", "category", "description", "outcome", "score_change", "leave_days")

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.models import Village
+from cadre_mgmt.cadres.views import with_result_message
 from cadre_mgmt.web import post_action, submit_form
 
 from .. import rules, selectors, services
 from ..forms import FinalizeForm, ReturnForm, ReviewGridForm, YearSettingsForm
 from ..models import AnnualReview, TownshipYear
-from .common import check_year, page_context, posted, township_for, township_query, village_for, with_result_message
+from .common import check_year, page_context, posted, township_for, township_query, village_for
 
 
 def _year_context(request, township, year):
