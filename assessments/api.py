@@ -47,16 +47,15 @@ from .serializers import (
     QuarterScoresWriteSerializer,
     YearQuerySerializer,
 )
-from .views import can_read_assessments
 
 
 class CanReadAssessments(permissions.BasePermission):
-    """The assessment pages' rule (``views.can_read_assessments``)."""
+    """The assessment pages' rule (``selectors.can_read_assessments``)."""
 
     message = _("Your role may not do this.")
 
     def has_permission(self, request, view):
-        return can_read_assessments(request.user)
+        return selectors.can_read_assessments(request.user)
 
 
 # Writers as on the pages: ``township_allowed_for_user`` admits township staff and the county administrator;
@@ -115,10 +114,6 @@ class LedgerEntryFilter(django_filters.FilterSet):
     date_to = DateFilter(field_name="date", lookup_expr="lte", label=_("to"), help_text=_("Up to this date (YYYY-MM-DD)."))
 
 
-def ledger_entries_for_user(*, user):
-    return selectors.ledger_entries_for_user(user=user).select_related("recorded_by").order_by("-date", "-id")
-
-
 @extend_schema(tags=["assessments"])
 @extend_schema_view(
     list=extend_schema(description=_("Ledger entries the caller may read, latest first.")),
@@ -135,7 +130,7 @@ def ledger_entries_for_user(*, user):
 )
 class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, AssessmentViewSet):
     serializer_class = LedgerEntrySerializer
-    selector = ledger_entries_for_user
+    selector = selectors.ledger_entries_for_user
     filterset_class = LedgerEntryFilter
 
     def create(self, request):
@@ -147,14 +142,10 @@ class LedgerEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         return Response(LedgerEntrySerializer(entries, many=True).data, status=status.HTTP_201_CREATED)
 
 
-def active_categories(*, user):
-    return selectors.active_categories()
-
-
 @extend_schema(tags=["assessments"], description=_("Ledger categories in use (their codes are what an entry names)."))
 class LedgerCategoryViewSet(mixins.ListModelMixin, AssessmentViewSet):
     serializer_class = LedgerCategorySerializer
-    selector = active_categories
+    selector = selectors.active_categories
 
 
 # ---------------------------------------------------------------- quarters

@@ -10,8 +10,7 @@ class AssessmentsConfig(AppConfig):
         from cadre_mgmt import registry
 
         from .demo import seed_assessments
-        from .selectors import cadre_panel
-        from .views import can_read_assessments
+        from .selectors import cadre_panel, can_read_assessments
 
         registry.register_nav(registry.NavItem(30, _("Ledger"), "assessments:ledger", can_read_assessments))
         registry.register_nav(registry.NavItem(31, _("Assessments"), "assessments:overview", can_read_assessments))

@@ -5,12 +5,11 @@ with an allowed extension. Attachments are stored under MEDIA_ROOT with a random
 only through a view that checks the user may see the entry (never a public /media/ URL).
 """
 
-import io
-import zipfile
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from cadre_mgmt import uploads
 
 # extension → (content type, check of the leading bytes)
 ZIP_MAGIC = b"PK\x03\x04"
@@ -59,9 +58,8 @@ def check_attachment(upload):
         data = upload.read()
         upload.seek(0)
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile as exc:
+            names = uploads.zip_member_names(data)
+        except uploads.NotAnArchive as exc:
             raise ValidationError(_("The file's content does not match its .%(ext)s extension.") % {"ext": extension}) from exc
         if not any(name.startswith(OFFICE_PART[extension]) for name in names):
             raise ValidationError(_("The file's content does not match its .%(ext)s extension.") % {"ext": extension})

@@ -1,12 +1,11 @@
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cadre_mgmt.accounts.scoping import scope_for_user
+from cadre_mgmt.accounts.scoping import writable_for_user
 from cadre_mgmt.cadres.forms import DateInput
 from cadre_mgmt.cadres.models import Cadre, Village
 
@@ -18,6 +17,18 @@ SCORE_KWARGS = {"max_digits": 5, "decimal_places": 2, "min_value": Decimal("0"),
 
 
 class LedgerFieldsMixin(forms.Form):
+    def call_service(self, call):
+        """``call(cleaned_data)`` once the form is valid, a refused write (ValidationError) shown on the form as
+        ``cadre_mgmt.web.submit_form`` does; for an htmx partial that answers with the form instead of a
+        redirect. Returns the service's result, or None when the form is invalid or the write refused."""
+        if not self.is_valid():
+            return None
+        try:
+            return call(self.cleaned_data)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+            return None
+
     date = forms.DateField(label=_("date"), widget=DateInput())
     category = forms.ModelChoiceField(label=_("category"), queryset=LedgerCategory.objects.none())
     description = forms.CharField(label=_("description"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
@@ -92,13 +103,13 @@ class LedgerEntryForm(LedgerFieldsMixin):
     def __init__(self, *args, user, township, cadres_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_categories()
-        self.fields["village"].queryset = Village.objects.filter(township=township)
+        # Only villages and cadres the user may write to (``writable_for_user``) of this township can be chosen.
+        self.fields["village"].queryset = writable_for_user(Village.objects.filter(township=township), user)
         # Choosing a village lists its cadres (htmx), keeping the ones already ticked.
         self.fields["village"].widget.attrs.update(
             {"hx-get": cadres_url, "hx-trigger": "change", "hx-target": "#cadre-choices", "hx-include": "#cadre-choices"}
         )
-        # Only cadres in post of this township (and only if the user may read it) can be chosen.
-        self.fields["cadres"].queryset = scope_for_user(Cadre.objects.all(), user).filter(township=township)
+        self.fields["cadres"].queryset = writable_for_user(Cadre.objects.all(), user).filter(township=township)
 
 
 class LedgerEntryEditForm(LedgerFieldsMixin):
@@ -116,6 +127,32 @@ class AreaForm(forms.Form):
 
 
 AreaFormSet = forms.formset_factory(AreaForm, extra=1, can_delete=True, max_num=12, validate_max=True)
+
+
+class QuarterAreasForm(forms.Form):
+    """The task areas formset as one form: valid when every row is, with the rows as ``areas`` (the service's
+    argument), and a refused save shown on it like on any form."""
+
+    def __init__(self, data=None, *, initial):
+        super().__init__(data)
+        self.formset = AreaFormSet(data, initial=initial, prefix="areas")
+
+    def is_valid(self):
+        return self.formset.is_valid() and super().is_valid()
+
+    def clean(self):
+        data = super().clean()
+        data["areas"] = [
+            {
+                "id": f.cleaned_data.get("id"),
+                "name": f.cleaned_data["name"],
+                "weight": f.cleaned_data["weight"],
+                "delete": f.cleaned_data.get("DELETE"),
+            }
+            for f in self.formset.forms
+            if f.cleaned_data and f.cleaned_data.get("name")
+        ]
+        return data
 
 
 class QuarterGridForm(forms.Form):
@@ -205,14 +242,8 @@ class FinalizeForm(forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Reason for returning"), max_length=200)
 
-
-class QuarterImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("Upload an .xlsx workbook made from the template."))
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
-        return upload
+    def reason_or_refusal(self):
+        """The reason given, or the refusal the county user sees when it is missing or too long."""
+        if not self.is_valid():
+            raise ValidationError(_("Give the reason for returning the grades."))
+        return self.cleaned_data["reason"]

@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -124,6 +125,13 @@ def validate_rows(rows, *, township, year, quarter, areas):
 def import_quarter_scores(data: bytes, *, user, township, year, quarter) -> QuarterImportResult:
     """Validate the whole workbook, then save the scores in one transaction. Raises WorkbookError for
     unreadable files; with any row error nothing at all is written (not even the quarter's first opening)."""
+    try:
+        return _import(data, user=user, township=township, year=year, quarter=quarter)
+    except ValidationError as exc:  # the quarter refuses the write as a whole (closed, not the user's)
+        raise WorkbookError(" ".join(exc.messages)) from exc
+
+
+def _import(data, *, user, township, year, quarter):
     with transaction.atomic():
         tq = services.quarter_open(user=user, township=township, year=year, quarter=quarter)
         areas = list(tq.areas.all())

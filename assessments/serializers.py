@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from cadre_mgmt.accounts.scoping import writable_for_user
 from cadre_mgmt.api.filters import MAX_ID
 from cadre_mgmt.cadres.selectors import cadres_for_user, townships_for_user
 
@@ -25,14 +26,15 @@ def _id_field(**kwargs):
 
 
 class TownshipField(serializers.PrimaryKeyRelatedField):
-    """A township id the caller may read (another township's id is "does not exist", revealing nothing)."""
+    """A township id the caller may write to (another township's id is "does not exist", revealing nothing)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("pk_field", _id_field())
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        return townships_for_user(user=self.context["request"].user)
+        user = self.context["request"].user
+        return writable_for_user(townships_for_user(user=user), user, township_field="pk")
 
 
 class Ref(serializers.Serializer):
@@ -129,7 +131,8 @@ class LedgerEntryCreateSerializer(serializers.Serializer):
 
     def validate_cadres(self, ids):
         ids = list(dict.fromkeys(ids))
-        found = {cadre.pk: cadre for cadre in cadres_for_user(user=self.context["request"].user).filter(pk__in=ids)}
+        user = self.context["request"].user
+        found = {cadre.pk: cadre for cadre in writable_for_user(cadres_for_user(user=user), user).filter(pk__in=ids)}
         unknown = [str(pk) for pk in ids if pk not in found]
         if unknown:
             raise serializers.ValidationError(_("No cadre you may read has the id %(ids)s.") % {"ids": "、".join(unknown[:20])})

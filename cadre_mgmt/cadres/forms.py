@@ -1,7 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from cadre_mgmt.accounts.scoping import writable_for_user
 
 from . import idnumbers
 from .formfields import ModelChoiceField, ModelMultipleChoiceField
@@ -65,10 +66,8 @@ class CadreForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        villages = villages_for_user(user=user)
-        if not user.is_county_admin:
-            villages = villages.filter(township_id=user.township_id)
-        self.fields["village"].queryset = villages
+        # The villages the user may write to (``writable_for_user``: the county administrator every one).
+        self.fields["village"].queryset = writable_for_user(villages_for_user(user=user), user)
         self.fields["village"].label_from_instance = lambda v: f"{v.township.name} · {v.name}"
         if self.instance.pk:
             self.initial["id_number"] = self.instance.id_number
@@ -102,15 +101,3 @@ class CadreForm(forms.ModelForm):
 class CadreLeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Left on"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=200)
-
-
-class CadreImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("Upload an .xlsx workbook made from the template."))
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
-        return upload

@@ -7,7 +7,6 @@ the file may be anything a browser can send.
 import datetime
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,17 +18,17 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from cadre_mgmt import uploads
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record
+from cadre_mgmt.uploads import WorkbookError
 
 from . import idnumbers
 from .models import Cadre, Post, Township, Village
 
 HEADERS = ["乡镇", "村", "姓名", "身份证号", "职务", "任职时间", "联系电话", "政治面貌", "学历"]
 MAX_ROWS = 5000
-# A real template with 5,000 rows unpacks to a few MB; anything far larger is refused unread.
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 POST_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 PHONE_RE = re.compile(r"^[0-9+\-]{5,20}$")
 
@@ -78,10 +77,6 @@ class ImportResult:
     @property
     def ok(self):
         return not self.errors
-
-
-class WorkbookError(Exception):
-    """The file as a whole cannot be read; the message is for the user."""
 
 
 def build_template():
@@ -174,14 +169,13 @@ def read_rows(data: bytes, headers=HEADERS, *, max_rows=MAX_ROWS):
     too large, not a zip, a zip bomb, damaged XML, a wrong header, no data, too many rows.
     """
     if len(data) > settings.UPLOAD_MAX_BYTES:
-        raise WorkbookError(_("The file is larger than %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
+        raise WorkbookError(uploads.too_large_message())
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            declared = sum(info.file_size for info in archive.infolist())
-    except Exception as exc:  # zipfile raises several kinds for random bytes, not only BadZipFile
+        uploads.zip_member_names(data)
+    except uploads.NotAnArchive as exc:
         raise WorkbookError(_("The file is not an Excel workbook (.xlsx).")) from exc
-    if declared > MAX_UNPACKED_BYTES:
-        raise WorkbookError(_("The workbook unpacks to an unreasonable size; it is refused."))
+    except ValidationError as exc:
+        raise WorkbookError(exc.messages[0]) from exc
     unreadable = _("The workbook cannot be read; save it again as .xlsx and retry.")
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)

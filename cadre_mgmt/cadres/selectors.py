@@ -1,6 +1,6 @@
 from django.db.models import Q
 
-from cadre_mgmt.accounts.scoping import scope_for_user
+from cadre_mgmt.accounts.scoping import scope_for_user, township_allowed_for_user
 
 from .models import Cadre, Township, Village
 
@@ -38,3 +38,13 @@ def cadre_search(*, user, q="", township=None, village=None, post=None, status=N
     if status:
         qs = qs.filter(status=status)
     return qs
+
+
+def can_edit_cadres(user):
+    """May the user create and import cadre files at all (handed to the pages, never checked in a template)?"""
+    return user.can_edit_cadres
+
+
+def can_edit_cadre(user, cadre):
+    """May the user change this cadre's file (a cadre editor of the cadre's township, or the county administrator)?"""
+    return user.can_edit_cadres and township_allowed_for_user(user, cadre.township_id)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.audit.services import audit_record, diff, snapshot
+from cadre_mgmt.audit.services import audit_record, audited_update, diff, snapshot
 
 from . import idnumbers
 from .models import Cadre
@@ -125,14 +125,11 @@ def cadre_mark_left(*, user, cadre, left_on, reason):
         raise ValidationError({"left_reason": _("Give the reason for leaving.")})
     if left_on < cadre.first_appointed_on:
         raise ValidationError({"left_on": _("The date of leaving cannot be before the first appointment.")})
-    before = snapshot(cadre, ("status", "left_on", "left_reason"))
-    cadre.status = Cadre.Status.LEFT
-    cadre.left_on = left_on
-    cadre.left_reason = reason.strip()
-    cadre.full_clean(exclude=["posts"])
-    cadre.save(update_fields=["status", "left_on", "left_reason", "updated_at"])
-    after = snapshot(cadre, ("status", "left_on", "left_reason"))
-    audit_record(
-        actor=user, action=AuditRecord.Action.UPDATE, obj=cadre, summary=_("Cadre left post"), changes=diff(before, after)
+    audited_update(
+        cadre,
+        actor=user,
+        values={"status": Cadre.Status.LEFT, "left_on": left_on, "left_reason": reason.strip(), "updated_at": timezone.now()},
+        summary=_("Cadre left post"),
+        fields=("status", "left_on", "left_reason"),
     )
     return cadre

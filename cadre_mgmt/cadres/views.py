@@ -1,19 +1,19 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from cadre_mgmt import registry
-from cadre_mgmt.accounts.scoping import get_object_for_user, township_allowed_for_user
-from cadre_mgmt.web import xlsx_response
+from cadre_mgmt.accounts.scoping import get_object_for_user, require
+from cadre_mgmt.uploads import ExcelUploadForm, import_page
+from cadre_mgmt.web import list_page, submit_form, xlsx_response
 
 from . import exporting, importing, services
-from .forms import CadreFilterForm, CadreForm, CadreImportForm, CadreLeaveForm
+from .forms import CadreFilterForm, CadreForm, CadreLeaveForm
 from .models import Cadre
-from .selectors import cadre_search, cadres_for_user
+from .selectors import cadre_search, cadres_for_user, can_edit_cadre, can_edit_cadres
 
 
 def get_cadre_for_user(user, pk):
@@ -21,10 +21,21 @@ def get_cadre_for_user(user, pk):
     return get_object_for_user(cadres_for_user(user=user), user, pk=pk)
 
 
+def with_result_message(call, message):
+    """(call, success) for ``submit_form`` when the success message names what the service returned:
+    ``message(result)`` is read when the message is shown, after the call. (The assessment pages use it too.)"""
+    outcome = {}
+
+    def run(data):
+        outcome["result"] = call(data)
+        return outcome["result"]
+
+    return run, lazy(lambda: message(outcome["result"]), str)()
+
+
 def get_cadre_for_editing(user, pk):
     cadre = get_cadre_for_user(user, pk)
-    if not (user.can_edit_cadres and township_allowed_for_user(user, cadre.township_id)):
-        raise PermissionDenied
+    require(can_edit_cadre(user, cadre))
     return cadre
 
 
@@ -37,14 +48,7 @@ def _filtered(request):
 @login_required
 def cadre_list(request):
     form, qs = _filtered(request)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "cadres/cadre_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_edit": request.user.can_edit_cadres},
-    )
+    return list_page(request, "cadres/cadre_list.html", qs, {"form": form, "can_edit": can_edit_cadres(request.user)})
 
 
 @login_required
@@ -67,88 +71,94 @@ def cadre_detail(request, pk):
             "cadre": cadre,
             "id_number": cadre.id_number_for(request.user),
             "panels": panels,
-            "can_edit": request.user.can_edit_cadres and township_allowed_for_user(request.user, cadre.township_id),
+            "can_edit": can_edit_cadre(request.user, cadre),
         },
     )
 
 
+def _created(cadre):
+    return _("The cadre file of %(name)s has been created.") % {"name": cadre.name}
+
+
 @login_required
 def cadre_create(request):
-    if not request.user.can_edit_cadres:
-        raise PermissionDenied
+    require(can_edit_cadres(request.user))
     form = CadreForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cadre = services.cadre_create(user=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The cadre file of %(name)s has been created.") % {"name": cadre.name})
-            return redirect("cadres:detail", pk=cadre.pk)
-    return render(request, "cadres/cadre_form.html", {"form": form, "title": _("New cadre")})
+    created = lambda _data: services.cadre_create(user=request.user, **form.service_kwargs())  # noqa: E731
+    call, success = with_result_message(
+        created, lambda cadre: _("The cadre file of %(name)s has been created.") % {"name": cadre.name}
+    )
+    return submit_form(
+        request,
+        form,
+        call,
+        success,
+        template="cadres/cadre_form.html",
+        context={"title": _("New cadre")},
+        redirect_to=lambda cadre: reverse("cadres:detail", kwargs={"pk": cadre.pk}),
+    )
+
+
+def _edited(changes):
+    return _("The cadre file has been saved.") if changes else _("Nothing was changed.")
 
 
 @login_required
 def cadre_edit(request, pk):
     cadre = get_cadre_for_editing(request.user, pk)
     form = CadreForm(request.POST or None, instance=cadre, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes = services.cadre_update(user=request.user, cadre=cadre, **form.service_kwargs())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if changes:
-                messages.success(request, _("The cadre file has been saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect("cadres:detail", pk=cadre.pk)
-    return render(request, "cadres/cadre_form.html", {"form": form, "cadre": cadre, "title": _("Edit cadre file")})
+    call, success = with_result_message(
+        lambda _data: services.cadre_update(user=request.user, cadre=cadre, **form.service_kwargs()), _edited
+    )
+    return submit_form(
+        request,
+        form,
+        call,
+        success,
+        template="cadres/cadre_form.html",
+        context={"cadre": cadre, "title": _("Edit cadre file")},
+        redirect_to=reverse("cadres:detail", kwargs={"pk": cadre.pk}),
+    )
 
 
 @login_required
 def cadre_leave(request, pk):
     cadre = get_cadre_for_editing(request.user, pk)
     form = CadreLeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cadre_mark_left(
-                user=request.user, cadre=cadre, left_on=form.cleaned_data["left_on"], reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("%(name)s is recorded as having left post.") % {"name": cadre.name})
-            return redirect("cadres:detail", pk=cadre.pk)
-    return render(request, "cadres/cadre_leave_form.html", {"form": form, "cadre": cadre})
+    return submit_form(
+        request,
+        form,
+        lambda data: services.cadre_mark_left(user=request.user, cadre=cadre, left_on=data["left_on"], reason=data["reason"]),
+        _("%(name)s is recorded as having left post.") % {"name": cadre.name},
+        template="cadres/cadre_leave_form.html",
+        context={"cadre": cadre},
+        redirect_to=reverse("cadres:detail", kwargs={"pk": cadre.pk}),
+    )
+
+
+def _imported(result):
+    return _("Import finished: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
 
 
 @login_required
 def cadre_import(request):
-    if not request.user.can_edit_cadres:
-        raise PermissionDenied
-    form = CadreImportForm(request.POST or None, request.FILES or None)
-    result = None
-    file_error = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = importing.import_cadres(upload.read(), user=request.user, filename=upload.name)
-        except importing.WorkbookError as exc:
-            file_error = str(exc)
-        else:
-            if result.ok:
-                messages.success(
-                    request,
-                    _("Import finished: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-                )
-                return redirect("cadres:list")
-    return render(request, "cadres/cadre_import.html", {"form": form, "result": result, "file_error": file_error})
+    require(can_edit_cadres(request.user))
+    return import_page(
+        request,
+        ExcelUploadForm(request.POST or None, request.FILES or None),
+        lambda data, name: importing.import_cadres(data, user=request.user, filename=name),
+        success=_imported,
+        template="cadres/cadre_import.html",
+        context={},
+        redirect_to=reverse("cadres:list"),
+    )
 
 
 @login_required
 def cadre_import_template(request):
-    if not request.user.can_edit_cadres:
-        raise PermissionDenied
+    require(can_edit_cadres(request.user))
     return xlsx_response(importing.build_template(), "cadre-import-template.xlsx")

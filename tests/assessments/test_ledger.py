@@ -280,3 +280,49 @@ def test_attendance_facts_query_count_does_not_grow_with_cadres(officer_x, villa
         entry(officer_x, cadre, categories["leave"], leave_days=2)
     with django_assert_num_queries(1):
         selectors.attendance_facts(cadre_ids=[c.pk for c in cadres], year=2025)
+
+
+XLSX_PART = b"xl/worksheets/sheet1.xml"
+DOCX_PART = b"word/media/document1.xml"  # the same length: the name is swapped in the headers
+
+
+@pytest.fixture(scope="session")
+def bomb_xlsx():
+    """A 1 MiB .xlsx whose sheet really inflates to 1 GiB (made once: deflating 1 GiB takes seconds)."""
+    buffer = io.BytesIO()
+    chunk = b"\0" * (1 << 22)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open(XLSX_PART.decode(), "w", force_zip64=True) as member:
+            for _ in range(256):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "docx"])
+def test_zip_bomb_attachment_is_refused_and_nothing_is_stored(
+    client_for, officer_x, cadre_x, categories, settings, bomb_xlsx, extension
+):
+    data = bomb_xlsx if extension == "xlsx" else bomb_xlsx.replace(XLSX_PART, DOCX_PART)
+    assert len(data) < 1.1 * 1024 * 1024
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert sum(info.file_size for info in archive.infolist()) >= 1024**3
+    upload = SimpleUploadedFile(f"台账.{extension}", data)
+    response = post_entry(client_for(officer_x), [cadre_x], categories["meeting"], attachment=upload)
+    assert response.status_code == 200
+    assert "解压后体积异常" in response.text
+    assert not LedgerEntry.objects.exists()
+    media = settings.MEDIA_ROOT / "ledger"
+    assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))
+    # The service refuses it too (the API and any other caller go through it).
+    upload.seek(0)
+    with pytest.raises(ValidationError):
+        services.ledger_entry_create(
+            user=officer_x,
+            cadres=[cadre_x],
+            category=categories["meeting"],
+            date=timezone.localdate(),
+            description="值班",
+            attachment=upload,
+        )
+    assert not LedgerEntry.objects.exists()

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from assessments import importing, selectors, services
+from assessments import importing, rules, selectors, services
 from assessments.models import QuarterArea, QuarterScore, TownshipQuarter
 from cadre_mgmt.audit.models import AuditRecord
 
@@ -120,7 +120,7 @@ def test_closing_needs_every_cadre_scored(officer_x, township_x, village_x, cadr
 def test_a_quarter_cannot_be_closed_before_it_ends(officer_x, township_x, cadre_x):
     from django.utils import timezone
 
-    year, quarter = selectors.rules.quarter_of(timezone.localdate())
+    year, quarter = rules.quarter_of(timezone.localdate())
     services.quarter_open(user=officer_x, township=township_x, year=year, quarter=quarter)
     with pytest.raises(ValidationError):
         services.quarter_close(user=officer_x, township=township_x, year=year, quarter=quarter)
@@ -283,3 +283,50 @@ def test_a_workbook_with_wrong_headers_is_refused(client_for, officer_x, townshi
     response = upload(client_for(officer_x), buffer.getvalue())
     assert 'data-testid="import-file-error"' in response.text
     assert not QuarterScore.objects.exists()
+
+
+@pytest.mark.parametrize("foreign", ["other_quarter", "unknown"])
+def test_saving_areas_with_ids_not_of_this_quarter_is_refused_and_changes_nothing(
+    client_for, officer_x, township_x, cadre_x, foreign
+):
+    """A stale form or another quarter's area ids must not delete the quarter's areas and their scores."""
+    tq = services.quarter_open(user=officer_x, township=township_x, year=YEAR, quarter=2)
+    services.quarter_scores_save(
+        user=officer_x,
+        township=township_x,
+        year=YEAR,
+        quarter=2,
+        scores={(cadre_x.pk, a.pk): Decimal("80") for a in tq.areas.all()},
+    )
+    other = services.quarter_open(user=officer_x, township=township_x, year=YEAR, quarter=3)
+    ids = [a.pk for a in other.areas.all()][:2]
+    if foreign == "unknown":
+        ids = [max(QuarterArea.objects.values_list("pk", flat=True)) + 1 + n for n in range(2)]
+    before_areas = list(tq.areas.values_list("pk", "name", "weight"))
+    before_scores = list(QuarterScore.objects.filter(area__township_quarter=tq).values_list("pk", "score"))
+    audits = AuditRecord.objects.count()
+    data = {
+        "areas-TOTAL_FORMS": "2",
+        "areas-INITIAL_FORMS": "2",
+        "areas-0-id": str(ids[0]),
+        "areas-0-name": "党建",
+        "areas-0-weight": "50",
+        "areas-1-id": str(ids[1]),
+        "areas-1-name": "发展",
+        "areas-1-weight": "50",
+    }
+    response = client_for(officer_x).post(quarter_url("assessments:quarter_areas"), data)
+    assert response.status_code == 200
+    assert "本季度的任务分项在打开表单后已有变动" in response.text
+    assert list(tq.areas.values_list("pk", "name", "weight")) == before_areas
+    assert list(QuarterScore.objects.filter(area__township_quarter=tq).values_list("pk", "score")) == before_scores
+    assert AuditRecord.objects.count() == audits
+    with pytest.raises(ValidationError):
+        services.quarter_areas_save(
+            user=officer_x,
+            township=township_x,
+            year=YEAR,
+            quarter=2,
+            areas=[{"id": ids[0], "name": "党建", "weight": Decimal("100")}],
+        )
+    assert list(tq.areas.values_list("pk", "name", "weight")) == before_areas

@@ -1,0 +1,136 @@
+"""The daily ledger: the entries a user may read, the locks of closed quarters, the ledger sum and the
+attendance facts the promotion review reads."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q, Sum
+
+from cadre_mgmt.accounts.scoping import scope_for_user
+from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.lookups import ids_in
+
+from .. import rules
+from ..models import LedgerCategory, LedgerEntry, TownshipQuarter
+
+LEDGER_PAGE_SIZE = 30
+CADRE_SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class AttendanceFacts:
+    leave_days: int
+    absent_without_leave: bool
+
+
+def active_categories(*, user=None):
+    """Ledger categories in use (the same for every user)."""
+    return LedgerCategory.objects.filter(is_active=True)
+
+
+def cadre_choices(*, user, township, q="", village=None):
+    """Cadres in post the user may record for: by part of the name, or a whole village.
+
+    Bounded by the township (index cadre_township_status_idx) and CADRE_SEARCH_LIMIT when searching.
+    """
+    qs = scope_for_user(Cadre.objects.select_related("village"), user).filter(township=township, status=Cadre.Status.IN_POST)
+    q = (q or "").strip()
+    if q:
+        return list(qs.filter(name__contains=q).order_by("name", "id")[:CADRE_SEARCH_LIMIT])
+    if village is not None:
+        return list(qs.filter(village=village).order_by("name", "id"))
+    return []
+
+
+def closed_quarters(*, township_ids) -> set[tuple[int, int, int]]:
+    """(township id, year, quarter) of every closed quarter; one query."""
+    return set(
+        TownshipQuarter.objects.filter(township_id__in=list(township_ids), status=TownshipQuarter.Status.CLOSED).values_list(
+            "township_id", "year", "quarter"
+        )
+    )
+
+
+def date_is_locked(*, township_id, day, closed=None) -> bool:
+    year, quarter = rules.quarter_of(day)
+    if closed is not None:
+        return (township_id, year, quarter) in closed
+    return TownshipQuarter.objects.filter(
+        township_id=township_id, year=year, quarter=quarter, status=TownshipQuarter.Status.CLOSED
+    ).exists()
+
+
+def ledger_page(*, user, township, before=None, cadre=None, limit=LEDGER_PAGE_SIZE):
+    """The latest ledger entries of a township (keyset paging on (date, id): no COUNT over millions of rows).
+
+    ``before`` = (date, id) of the last entry of the previous page. Returns (entries, next cursor or None).
+    """
+    qs = scope_for_user(LedgerEntry.objects.all(), user).filter(township=township)
+    if cadre is not None:
+        qs = qs.filter(cadre=cadre)
+    if before is not None:
+        day, pk = before
+        qs = qs.filter(Q(date__lt=day) | Q(date=day, id__lt=pk))
+    rows = list(qs.select_related("cadre", "cadre__village", "category", "recorded_by").order_by("-date", "-id")[: limit + 1])
+    entries, more = rows[:limit], len(rows) > limit
+    closed = closed_quarters(township_ids=[township.pk])
+    for entry in entries:
+        entry.locked = date_is_locked(township_id=entry.township_id, day=entry.date, closed=closed)
+    next_cursor = (entries[-1].date, entries[-1].pk) if more and entries else None
+    return entries, next_cursor
+
+
+def ledger_entries_for_user(*, user):
+    """Ledger entries the user may read, latest first (the API's list and detail)."""
+    return scope_for_user(LedgerEntry.objects.select_related("cadre", "category", "township", "recorded_by"), user).order_by(
+        "-date", "-id"
+    )
+
+
+# ---------------------------------------------------------------- the ledger sum
+
+
+def score_change_totals(entries, *group):
+    """The ledger sum, in one place: the total of the score changes of ``entries`` per ``group``
+    (entries without a score change add nothing). Also usable as a subquery (``.values("total")``)."""
+    return entries.filter(score_change__isnull=False).order_by().values(*group).annotate(total=Sum("score_change"))
+
+
+def ledger_sums(*, cadre_ids, years) -> dict[tuple[int, int], object]:
+    """(cadre id, year) → sum of the score changes of the ledger entries dated in that year; one query."""
+    years = sorted(years)
+    entries = LedgerEntry.objects.filter(
+        cadre_id__in=list(cadre_ids), date__gte=datetime.date(years[0], 1, 1), date__lte=datetime.date(years[-1], 12, 31)
+    )
+    rows = score_change_totals(entries, "cadre_id", "date__year")
+    return {(row["cadre_id"], row["date__year"]): row["total"] for row in rows if row["date__year"] in years}
+
+
+def ledger_changes(*, cadre_ids, first, last) -> dict[int, object]:
+    """cadre id → sum of the score changes of the ledger entries dated from ``first`` to ``last``; one query."""
+    entries = LedgerEntry.objects.filter(cadre_id__in=list(cadre_ids), date__gte=first, date__lte=last)
+    return {row["cadre_id"]: row["total"] for row in score_change_totals(entries, "cadre_id")}
+
+
+def attendance_facts(*, cadre_ids, year) -> dict[int, AttendanceFacts]:
+    """cadre id → leave days and absence without leave in ``year``, from the ledger. One query; every
+    requested cadre is in the result (no entries → 0 days, not absent)."""
+    cadre_ids = list(cadre_ids)
+    rows = (
+        LedgerEntry.objects.filter(
+            ids_in("cadre_id", cadre_ids),
+            date__gte=datetime.date(year, 1, 1),
+            date__lte=datetime.date(year, 12, 31),
+            category__kind__in=[LedgerCategory.Kind.LEAVE, LedgerCategory.Kind.ABSENCE],
+        )
+        .values("cadre_id", "category__kind")
+        .annotate(days=Sum("leave_days"))
+    )
+    leave, absent = defaultdict(int), set()
+    for row in rows:
+        if row["category__kind"] == LedgerCategory.Kind.LEAVE:
+            leave[row["cadre_id"]] += row["days"] or 0
+        else:
+            absent.add(row["cadre_id"])
+    return {cid: AttendanceFacts(leave_days=leave[cid], absent_without_leave=cid in absent) for cid in cadre_ids}

@@ -1,0 +1,137 @@
+"""Writes of the daily ledger: entries of an open quarter, one per cadre (a bulk entry shares a batch id).
+
+A ledger entry dated in a closed quarter is refused here (not only hidden in the pages).
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadre_mgmt.audit.services import audited_create, audited_delete, audited_update
+from cadre_mgmt.cadres.models import Cadre
+
+from .. import rules, selectors
+from ..attachments import check_attachment
+from ..models import LedgerCategory, LedgerEntry
+from .common import require_township
+
+LEDGER_FIELDS = ("cadre", "category", "date", "description", "outcome", "score_change", "leave_days", "attachment_name")
+
+
+def _check_ledger_values(*, township_id, category, date, leave_days, score_change):
+    errors = {}
+    if date > timezone.localdate():
+        errors["date"] = _("The date is in the future.")
+    elif selectors.date_is_locked(township_id=township_id, day=date):
+        year, quarter = rules.quarter_of(date)
+        errors["date"] = _("Quarter %(quarter)s of %(year)s is closed; its ledger is locked.") % {
+            "quarter": quarter,
+            "year": year,
+        }
+    if category.kind == LedgerCategory.Kind.LEAVE and not leave_days:
+        errors["leave_days"] = _("Give the number of days of leave.")
+    if category.kind != LedgerCategory.Kind.LEAVE and leave_days:
+        errors["leave_days"] = _("Days of leave belong only to a leave entry.")
+    if score_change is not None and not (Decimal("-100") <= score_change <= Decimal("100")):
+        errors["score_change"] = _("The score change must be between -100 and 100.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _store_attachment(attachment, day):
+    """Save the upload once (also for a bulk entry) and return (stored name, original name)."""
+    if attachment is None:
+        return "", ""
+    extension = check_attachment(attachment)
+    # A random stored name: the uploaded name is kept only as the download name.
+    storage = LedgerEntry._meta.get_field("attachment").storage
+    stored = storage.save(f"ledger/{day:%Y/%m}/{uuid.uuid4().hex}.{extension}", attachment)
+    return stored, attachment.name[-120:]
+
+
+@transaction.atomic
+def ledger_entry_create(
+    *, user, cadres, category, date, description, outcome="", score_change=None, leave_days=None, attachment=None
+) -> list[LedgerEntry]:
+    """One entry per cadre (several cadres = a bulk entry sharing a batch id and the attachment)."""
+    cadres = list(cadres)
+    if not cadres:
+        raise ValidationError({"cadres": _("Choose at least one cadre.")})
+    for cadre in cadres:
+        require_township(user, cadre.township_id)
+        if cadre.status != Cadre.Status.IN_POST and (cadre.left_on is None or date > cadre.left_on):
+            raise ValidationError({"cadres": _("%(name)s was not in post on that date.") % {"name": cadre.name}})
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    for township_id in {cadre.township_id for cadre in cadres}:
+        _check_ledger_values(
+            township_id=township_id, category=category, date=date, leave_days=leave_days, score_change=score_change
+        )
+    stored, original = _store_attachment(attachment, date)
+    batch = uuid.uuid4() if len(cadres) > 1 else None
+    entries = []
+    for cadre in cadres:
+        entry = LedgerEntry(
+            township_id=cadre.township_id,
+            cadre=cadre,
+            category=category,
+            date=date,
+            description=description.strip(),
+            outcome=(outcome or "").strip(),
+            score_change=score_change,
+            leave_days=leave_days or None,
+            attachment=stored,
+            attachment_name=original,
+            batch=batch,
+            recorded_by=user,
+        )
+        audited_create(
+            entry,
+            actor=user,
+            summary=_("Ledger entry recorded"),
+            fields=LEDGER_FIELDS,
+            extra={"batch": str(batch or "")},
+        )
+        entries.append(entry)
+    return entries
+
+
+def _editable_entry(user, entry):
+    entry = LedgerEntry.objects.select_for_update().select_related("category").get(pk=entry.pk)
+    require_township(user, entry.township_id)
+    if selectors.date_is_locked(township_id=entry.township_id, day=entry.date):
+        raise ValidationError(_("The quarter of this entry is closed; the entry is locked."))
+    return entry
+
+
+@transaction.atomic
+def ledger_entry_update(
+    *, user, entry, category, date, description, outcome="", score_change=None, leave_days=None, attachment=None
+) -> dict:
+    """Change an entry of an open quarter (also to a date in another open quarter). Returns the changes."""
+    entry = _editable_entry(user, entry)
+    _check_ledger_values(
+        township_id=entry.township_id, category=category, date=date, leave_days=leave_days, score_change=score_change
+    )
+    values = {
+        "category": category,
+        "date": date,
+        "description": description.strip(),
+        "outcome": (outcome or "").strip(),
+        "score_change": score_change,
+        "leave_days": leave_days or None,
+        "updated_at": timezone.now(),
+    }
+    if attachment is not None:
+        values["attachment"], values["attachment_name"] = _store_attachment(attachment, date)
+    return audited_update(entry, actor=user, values=values, summary=_("Ledger entry changed"), fields=LEDGER_FIELDS)
+
+
+@transaction.atomic
+def ledger_entry_delete(*, user, entry):
+    entry = _editable_entry(user, entry)
+    audited_delete(entry, actor=user, summary=_("Ledger entry deleted"), fields=LEDGER_FIELDS)
