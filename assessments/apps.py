@@ -13,7 +13,11 @@ class AssessmentsConfig(AppConfig):
         from .selectors import cadre_panel
         from .views import can_read_assessments
 
-        registry.register_nav(registry.NavItem(30, _("Ledger"), "assessments:ledger", can_read_assessments))
-        registry.register_nav(registry.NavItem(31, _("Assessments"), "assessments:overview", can_read_assessments))
+        registry.register_nav(
+            registry.NavItem(30, _("Ledger"), "assessments:ledger", can_read_assessments, group=_("Assessments"))
+        )
+        registry.register_nav(
+            registry.NavItem(31, _("Assessments"), "assessments:overview", can_read_assessments, group=_("Assessments"))
+        )
         registry.register_cadre_panel(registry.CadrePanel(40, "assessments/_cadre_panel.html", context=cadre_panel))
         registry.register_demo_seeder(registry.DemoSeeder(30, "assessments", seed_assessments))
