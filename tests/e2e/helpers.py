@@ -35,7 +35,9 @@ def open_from_menu(page: Page, label):
     holds the entry); the journey never relies on which page the home page happens to be."""
     open_menu_if_collapsed(page)
     link = page.locator("#main-nav").get_by_role("link", name=label, exact=True)
-    dropdown = page.locator("#main-nav .dropdown").filter(has=link)
+    # A closed dropdown's entries are hidden, so outside the accessibility tree: look for them there too.
+    hidden_entry = page.get_by_role("link", name=label, exact=True, include_hidden=True)
+    dropdown = page.locator("#main-nav .dropdown").filter(has=hidden_entry)
     if dropdown.count() and not link.is_visible():
         dropdown.locator("[data-bs-toggle=dropdown]").click()
         expect(link).to_be_visible()
