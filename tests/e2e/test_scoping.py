@@ -35,7 +35,7 @@ def test_navigation_shows_county_only_entries_to_county_roles_only(open_page, of
     labels = nav_labels(officer)
     assert "村干部" in labels
     assert not [label for label in labels if COUNTY_ONLY.search(label)], labels
-    expect(officer.get_by_role("link", name="系统设置")).to_have_count(0)
+    expect(officer.get_by_role("link", name="系统设置", include_hidden=True)).to_have_count(0)
 
     admin = open_page()
     login(admin, "county_admin")
