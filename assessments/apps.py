@@ -12,7 +12,11 @@ class AssessmentsConfig(AppConfig):
         from .demo import seed_assessments
         from .selectors import cadre_panel, can_read_assessments
 
-        registry.register_nav(registry.NavItem(30, _("Ledger"), "assessments:ledger", can_read_assessments))
-        registry.register_nav(registry.NavItem(31, _("Assessments"), "assessments:overview", can_read_assessments))
+        registry.register_nav(
+            registry.NavItem(30, _("Ledger"), "assessments:ledger", can_read_assessments, group=_("Assessments"))
+        )
+        registry.register_nav(
+            registry.NavItem(31, _("Assessments"), "assessments:overview", can_read_assessments, group=_("Assessments"))
+        )
         registry.register_cadre_panel(registry.CadrePanel(40, "assessments/_cadre_panel.html", context=cadre_panel))
         registry.register_demo_seeder(registry.DemoSeeder(30, "assessments", seed_assessments))

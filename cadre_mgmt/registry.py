@@ -11,9 +11,13 @@ Feature apps register in their ``AppConfig.ready()``:
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class NavItem:
+    """A header link. Entries sharing a ``group`` (a label) gather in one dropdown of that name."""
+
     order: int
     label: str
     url_name: str
@@ -60,7 +64,10 @@ class DemoSeeder:
     run: Callable
 
 
-nav_items: list[NavItem] = []
+# The core's own entry: Django's admin (accounts, townships, villages, posts) for the county administrator.
+nav_items: list[NavItem] = [
+    NavItem(91, _("Settings"), "admin:index", lambda user: user.is_county_admin, group=_("System")),
+]
 cadre_panels: list[CadrePanel] = []
 demo_seeders: list[DemoSeeder] = []
 

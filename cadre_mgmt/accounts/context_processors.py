@@ -4,13 +4,42 @@ from django.urls import reverse
 from cadre_mgmt import registry
 
 
+def _is_active(request, url):
+    return url != "/" and request.path.startswith(url)
+
+
 def navigation(request):
+    """The header's navigation for this user.
+
+    ``nav_items``: every visible entry, flat, in order. ``nav_entries``: what the header shows, in order —
+    a plain link ``{"label", "url", "active"}``, or a dropdown ``{"group", "links", "active"}`` where the
+    entries of one ``NavItem.group`` gather (at the place of the group's first entry). A group the user sees
+    only one entry of is shown as that plain link: no dropdown of one, and never an empty one.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"county_name": settings.COUNTY_NAME, "nav_items": []}
+        return {"county_name": settings.COUNTY_NAME, "nav_items": [], "nav_entries": []}
     items = []
+    entries = []
+    groups = {}
     for item in registry.nav_items:
-        if item.visible(user):
-            url = reverse(item.url_name)
-            items.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"})
-    return {"county_name": settings.COUNTY_NAME, "nav_items": items}
+        if not item.visible(user):
+            continue
+        url = reverse(item.url_name)
+        link = {"label": item.label, "url": url, "active": _is_active(request, url), "group": str(item.group)}
+        items.append(link)
+        if not item.group:
+            entries.append(link)
+        elif str(item.group) in groups:
+            groups[str(item.group)]["links"].append(link)
+        else:
+            groups[str(item.group)] = {"group": item.group, "links": [link]}
+            entries.append(groups[str(item.group)])
+    nav_entries = []
+    for entry in entries:
+        if "links" in entry and len(entry["links"]) == 1:
+            entry = entry["links"][0]
+        elif "links" in entry:
+            entry["active"] = any(link["active"] for link in entry["links"])
+        nav_entries.append(entry)
+    return {"county_name": settings.COUNTY_NAME, "nav_items": items, "nav_entries": nav_entries}

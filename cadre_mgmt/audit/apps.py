@@ -10,4 +10,6 @@ class AuditConfig(AppConfig):
     def ready(self):
         from cadre_mgmt import registry
 
-        registry.register_nav(registry.NavItem(90, _("Audit log"), "audit:list", lambda user: user.is_county_admin))
+        registry.register_nav(
+            registry.NavItem(90, _("Audit log"), "audit:list", lambda user: user.is_county_admin, group=_("System"))
+        )

@@ -31,14 +31,27 @@ def open_menu_if_collapsed(page: Page):
 
 
 def open_from_menu(page: Page, label):
-    """Click a navigation entry by its label (opening the menu first on a phone); the journey never
-    relies on which page the home page happens to be."""
+    """Click a navigation entry by its label (opening the menu first on a phone, and the dropdown that
+    holds the entry); the journey never relies on which page the home page happens to be."""
     open_menu_if_collapsed(page)
-    page.locator("#main-nav").get_by_role("link", name=label, exact=True).click()
+    link = page.locator("#main-nav").get_by_role("link", name=label, exact=True)
+    # A closed dropdown's entries are hidden, so outside the accessibility tree: look for them there too.
+    hidden_entry = page.get_by_role("link", name=label, exact=True, include_hidden=True)
+    dropdown = page.locator("#main-nav .dropdown").filter(has=hidden_entry)
+    if dropdown.count() and not link.is_visible():
+        dropdown.locator("[data-bs-toggle=dropdown]").click()
+        expect(link).to_be_visible()
+    link.click()
 
 
 def nav_labels(page: Page):
-    return [text.strip() for text in page.locator("#main-nav .nav-link").all_inner_texts()]
+    """Every entry of the navigation, the ones inside dropdowns too, by label."""
+    return [text.strip() for text in page.locator("#main-nav").locator(".nav-link, .dropdown-item").all_text_contents()]
+
+
+def nav_groups(page: Page):
+    """The dropdowns' names, as the header shows them."""
+    return [text.strip() for text in page.locator("#main-nav [data-bs-toggle=dropdown]").all_inner_texts()]
 
 
 def download(page: Page, link_text):
