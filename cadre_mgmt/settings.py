@@ -72,7 +72,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 COUNTY_NAME = env_str("COUNTY_NAME", "示范县")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the product's site (cadre_mgmt/admin_site.py: nothing is asked of a signed-out visitor).
+    "cadre_mgmt.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -9,6 +9,11 @@ from . import services
 from .models import User
 
 
+def _county_admin(request):
+    """The role question, safe for a signed-out visitor (an AnonymousUser has no role properties)."""
+    return request.user.is_authenticated and request.user.is_county_admin
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     """Accounts are kept by the county administrator; every change goes through an audited service."""
@@ -28,19 +33,19 @@ class UserAdmin(BaseUserAdmin):
 
     # The county administrator role manages accounts without being a superuser.
     def has_view_permission(self, request, obj=None):
-        return request.user.is_county_admin
+        return _county_admin(request)
 
     def has_add_permission(self, request):
-        return request.user.is_county_admin
+        return _county_admin(request)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_county_admin
+        return _county_admin(request)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_county_admin and (obj is None or obj.pk != request.user.pk)
+        return _county_admin(request) and (obj is None or obj.pk != request.user.pk)
 
     def has_module_permission(self, request):
-        return request.user.is_county_admin
+        return _county_admin(request)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["last_login", "date_joined"]
