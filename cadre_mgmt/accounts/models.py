@@ -1,6 +1,18 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """``manage.py createsuperuser`` makes a county administrator: the role that needs no township (the
+        default role, township staff, must have one, so a plain superuser could not be saved). As with
+        ``create_county_admin``, the password is changed at first sign-in."""
+        extra_fields.setdefault("role", User.Role.COUNTY_ADMIN)
+        extra_fields.setdefault("township", None)
+        extra_fields.setdefault("must_change_password", True)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -30,6 +42,8 @@ class User(AbstractUser):
         default=False,
         help_text=_("Set for accounts an administrator created; cleared when the user picks a password."),
     )
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

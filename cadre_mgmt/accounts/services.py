@@ -1,4 +1,4 @@
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import password_validation, update_session_auth_hash
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -95,3 +95,32 @@ def user_admin_password_set(*, actor, user):
     if user.pk != actor.pk:
         User.objects.filter(pk=user.pk).update(must_change_password=True)
     audit_record(actor=actor, action=AuditRecord.Action.UPDATE, obj=user, summary=_("Password set by an administrator"))
+
+
+@transaction.atomic
+def county_admin_create(*, username, password, full_name="", email=""):
+    """The first county administrator (``manage.py create_county_admin``): the county-administrator role, no
+    township, staff and superuser (schedules and settings live in the admin), and a password to change at
+    first sign-in — whoever ran the command knows the initial one. The password passes the password rules."""
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        role=User.Role.COUNTY_ADMIN,
+        township=None,
+        is_staff=True,
+        is_superuser=True,
+        must_change_password=True,
+    )
+    user.full_clean(exclude=["password"])
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit_record(
+        actor=None,
+        action=AuditRecord.Action.CREATE,
+        obj=user,
+        summary=_("County administrator created on the command line"),
+        changes={"after": snapshot(user, USER_AUDITED_FIELDS)},
+    )
+    return user
