@@ -272,6 +272,26 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 if CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "memory://")):
     raise ImproperlyConfigured(f"CELERY_BROKER_URL must be a redis:// or amqp:// URL, got {CELERY_BROKER_URL!r}")
 
+# Cache: Redis in production (CACHE_URL, or REDIS_URL), so that every web worker counts the API throttle
+# (and anything else kept in the cache) in one place; local runs and tests keep a per-process memory cache.
+# Give the cache its own Redis database (redis://host:6379/1): clearing the cache empties that database,
+# which must not be the Celery broker's. The sign-in lockout (django-axes) keeps its counts in the database,
+# which every worker already shares.
+CACHE_URL = env_str("CACHE_URL", None) or env_str("REDIS_URL", None)
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL / REDIS_URL must be a redis://, rediss:// or unix:// URL, got {CACHE_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "cadre",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+AXES_CACHE = "default"
+
 # Content Security Policy: no inline script, nothing from another host.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

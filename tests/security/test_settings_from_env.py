@@ -81,3 +81,84 @@ def test_celery_time_limits_come_from_the_environment():
 def test_bad_celery_limits_stop_the_start(env, message):
     with pytest.raises(RuntimeError, match=message):
         settings_in_a_fresh_process(CELERY, **env)
+
+
+# --- the cache: Redis in production, shared by every worker (item 8) -------------------------------
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
+
+
+def test_without_a_redis_url_the_cache_is_the_process_memory():
+    caches = settings_in_a_fresh_process(["CACHES"])["CACHES"]
+    assert caches["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.parametrize("variable", ["REDIS_URL", "CACHE_URL"])
+def test_a_redis_url_selects_the_redis_cache(variable):
+    caches = settings_in_a_fresh_process(["CACHES"], **{variable: "redis://cache.example:6379/1"})["CACHES"]
+    assert caches["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert caches["default"]["LOCATION"] == "redis://cache.example:6379/1"
+
+
+def test_a_cache_url_that_is_not_redis_stops_the_start():
+    with pytest.raises(RuntimeError, match="CACHE_URL / REDIS_URL must be a redis://"):
+        settings_in_a_fresh_process(["CACHES"], REDIS_URL="memcached://x:11211")
+
+
+def _redis_cache():
+    from django.core.cache.backends.redis import RedisCache
+
+    return RedisCache(REDIS_TEST_URL, {"KEY_PREFIX": "cadre-throttle-test"})
+
+
+def _token_request():
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    return Request(APIRequestFactory().post("/api/v1/auth/token/", REMOTE_ADDR="10.1.2.3"))
+
+
+def _throttle_with(cache):
+    """The token endpoint's throttle as one web worker has it: with that worker's own cache client."""
+    from cadre_mgmt.api.throttling import ScopedRateThrottle
+
+    class WorkerThrottle(ScopedRateThrottle):
+        THROTTLE_RATES = {"token": "3/minute"}
+
+    WorkerThrottle.cache = cache
+    return WorkerThrottle()
+
+
+class _TokenView:
+    throttle_scope = "token"
+
+
+def test_two_workers_with_the_redis_cache_share_one_throttle_count():
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    worker_a, worker_b = _redis_cache(), _redis_cache()
+    assert worker_a is not worker_b
+    # Only this test's key is removed: database 14 may hold another test run's Celery queue (never FLUSHDB).
+    key = "throttle_token_10.1.2.3"
+    worker_a.delete(key)
+    try:
+        for _attempt in range(3):
+            assert _throttle_with(worker_a).allow_request(_token_request(), _TokenView())
+        # The fourth request reaches the other worker, which sees the three counted by the first.
+        assert not _throttle_with(worker_b).allow_request(_token_request(), _TokenView())
+    finally:
+        worker_a.delete(key)
+
+
+def test_two_workers_with_memory_caches_count_apart():
+    """Why production needs Redis: each worker's memory cache counts on its own."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    worker_a, worker_b = LocMemCache("worker-a", {}), LocMemCache("worker-b", {})
+    for _attempt in range(3):
+        assert _throttle_with(worker_a).allow_request(_token_request(), _TokenView())
+    assert not _throttle_with(worker_a).allow_request(_token_request(), _TokenView())
+    assert _throttle_with(worker_b).allow_request(_token_request(), _TokenView())
