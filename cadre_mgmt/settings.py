@@ -331,7 +331,7 @@ LOGGING = {
 # REST API (/api/v1/): token auth for machine clients, session auth for the browser; same scoping as pages.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "cadre_mgmt.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cadre_mgmt.api.permissions.IsSignedIn"],
@@ -344,6 +344,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cadre_mgmt.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_THROTTLE", "10/minute")},
 }
+# API tokens end after API_TOKEN_IDLE_MINUTES without a request and API_TOKEN_MAX_AGE_DAYS after they were
+# issued, and on a password change or "sign out everywhere" (cadre_mgmt/accounts/tokens.py).
+API_TOKEN_IDLE_MINUTES = env_int("API_TOKEN_IDLE_MINUTES", 8 * 60, minimum=1)
+API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 30, minimum=1)
+if API_TOKEN_IDLE_MINUTES > API_TOKEN_MAX_AGE_DAYS * 24 * 60:
+    raise ImproperlyConfigured(
+        f"API_TOKEN_IDLE_MINUTES ({API_TOKEN_IDLE_MINUTES}) must not exceed API_TOKEN_MAX_AGE_DAYS "
+        f"({API_TOKEN_MAX_AGE_DAYS}) in minutes"
+    )
 SPECTACULAR_SETTINGS = {
     "TITLE": "村干部职级管理 API",
     "DESCRIPTION": "县委组织部村干部职级管理系统的接口（v1）。权限与页面一致：乡镇账号只能访问本乡镇数据。",

@@ -62,6 +62,23 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    # A new password ends the user's API tokens (whatever set it: the password page, the admin's password
+    # form, ``manage.py changepassword``); their other sessions end by Django's session hash.
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self._password_was_set = True
+
+    def save(self, *args, **kwargs):
+        password_was_set = getattr(self, "_password_was_set", False)
+        existing = not self._state.adding
+        super().save(*args, **kwargs)
+        if password_was_set:
+            self._password_was_set = False
+            if existing:
+                from .tokens import revoke_api_tokens
+
+                revoke_api_tokens(self)
+
     # Role questions, asked everywhere through these names only.
     @property
     def is_county_admin(self):
@@ -101,3 +118,20 @@ class User(AbstractUser):
     def can_see_full_id_numbers(self):
         """Full resident ID numbers: the officers who keep the files and the county administrator."""
         return self.is_township_staff or self.is_county_admin
+
+
+class ApiTokenUse(models.Model):
+    """When an API token (DRF's ``authtoken.Token``, one per user) was last used: the idle limit counts from
+    here (``cadre_mgmt/accounts/tokens.py``). Written at most once a minute per token."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", verbose_name=_("API token"), primary_key=True, on_delete=models.CASCADE, related_name="use"
+    )
+    last_used = models.DateTimeField(_("last used"))
+
+    class Meta:
+        verbose_name = _("API token use")
+        verbose_name_plural = _("API token uses")
+
+    def __str__(self):
+        return f"{self.token_id[:8]}… {self.last_used:%Y-%m-%d %H:%M}"

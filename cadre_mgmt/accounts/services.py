@@ -1,11 +1,14 @@
-from django.contrib.auth import password_validation, update_session_auth_hash
+from django.contrib.auth import SESSION_KEY, logout, password_validation, update_session_auth_hash
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, diff, snapshot
 
 from .models import User
+from .tokens import revoke_api_tokens
 
 USER_AUDITED_FIELDS = (
     "username",
@@ -34,6 +37,28 @@ def logout_record(*, user):
     audit_record(
         actor=user, action=AuditRecord.Action.LOGOUT, object_type="accounts.User", object_id=str(user.pk), summary=_("Signed out")
     )
+
+
+@transaction.atomic
+def logout_everywhere(*, request, user):
+    """Sign the user out everywhere: every session (this browser's too, other browsers and phones) and every
+    API token ends. Sessions are found by reading the live ones (a county has hundreds, not millions)."""
+    revoke_api_tokens(user)
+    ended = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(session_key__in=ended).delete()
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.LOGOUT,
+        object_type="accounts.User",
+        object_id=str(user.pk),
+        summary=_("Signed out everywhere (%(sessions)s sessions, API tokens)") % {"sessions": len(ended)},
+    )
+    logout(request)
+    return len(ended)
 
 
 @transaction.atomic

@@ -46,6 +46,14 @@ def logout_view(request):
 
 
 @login_required
+@require_POST
+def logout_everywhere_view(request):
+    services.logout_everywhere(request=request, user=request.user)
+    messages.info(request, _("You have signed out on every device; your API token no longer works."))
+    return redirect("accounts:login")
+
+
+@login_required
 def password_change_view(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -162,3 +162,28 @@ def test_two_workers_with_memory_caches_count_apart():
         assert _throttle_with(worker_a).allow_request(_token_request(), _TokenView())
     assert not _throttle_with(worker_a).allow_request(_token_request(), _TokenView())
     assert _throttle_with(worker_b).allow_request(_token_request(), _TokenView())
+
+
+# --- API token lifetime (item 4) ------------------------------------------------------------------
+
+TOKEN_LIMITS = ["API_TOKEN_IDLE_MINUTES", "API_TOKEN_MAX_AGE_DAYS"]
+
+
+def test_api_tokens_last_eight_idle_hours_and_thirty_days_by_default_and_are_configurable():
+    assert settings_in_a_fresh_process(TOKEN_LIMITS) == {"API_TOKEN_IDLE_MINUTES": 480, "API_TOKEN_MAX_AGE_DAYS": 30}
+    custom = settings_in_a_fresh_process(TOKEN_LIMITS, API_TOKEN_IDLE_MINUTES="60", API_TOKEN_MAX_AGE_DAYS="7")
+    assert custom == {"API_TOKEN_IDLE_MINUTES": 60, "API_TOKEN_MAX_AGE_DAYS": 7}
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"API_TOKEN_IDLE_MINUTES": "8h"}, "API_TOKEN_IDLE_MINUTES must be an integer"),
+        ({"API_TOKEN_IDLE_MINUTES": "0"}, "API_TOKEN_IDLE_MINUTES must be at least 1"),
+        ({"API_TOKEN_MAX_AGE_DAYS": "-3"}, "API_TOKEN_MAX_AGE_DAYS must be at least 1"),
+        ({"API_TOKEN_IDLE_MINUTES": "2000", "API_TOKEN_MAX_AGE_DAYS": "1"}, "must not exceed API_TOKEN_MAX_AGE_DAYS"),
+    ],
+)
+def test_bad_token_limits_stop_the_start(env, message):
+    with pytest.raises(RuntimeError, match=message):
+        settings_in_a_fresh_process(TOKEN_LIMITS, **env)
