@@ -159,15 +159,21 @@ AUTHENTICATION_BACKENDS = [
     "cadre_mgmt.accounts.backends.ModelBackend",
 ]
 
+# Chosen passwords only (forms, createsuperuser, create_county_admin); every message is Chinese
+# (cadre_mgmt/accounts/validators.py). Refused: like the user's names, under 10 characters, one of Django's
+# 20,000 common passwords, all digits, fewer than 3 character classes, the published demo password, and any
+# of the user's last 5 passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "NAME": "cadre_mgmt.accounts.validators.UserAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "cadre_mgmt.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "cadre_mgmt.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "cadre_mgmt.accounts.validators.NumericPasswordValidator"},
     {"NAME": "cadre_mgmt.accounts.validators.CharacterClassValidator"},
+    {"NAME": "cadre_mgmt.accounts.validators.PublishedPasswordValidator"},
+    {"NAME": "cadre_mgmt.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"keep": 5}},
 ]
 
 LOGIN_URL = "accounts:login"

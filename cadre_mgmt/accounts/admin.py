@@ -1,12 +1,24 @@
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import User
+
+
+class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
+    """Django's form with its warning in Chinese (Django appends it in English, outside its catalog)."""
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        auth_forms.SetUnusablePasswordMixin.usable_password_help_text,
+        _("If you disable it, this user's current password is lost."),
+    )
 
 
 def _county_admin(request):
@@ -18,6 +30,8 @@ def _county_admin(request):
 class UserAdmin(BaseUserAdmin):
     """Accounts are kept by the county administrator; every change goes through an audited service."""
 
+    change_password_form = AdminPasswordChangeForm
+    add_form_template = "accounts/admin_user_add_form.html"  # Django's, with its one English sentence in Chinese
     list_display = ("username", "full_name", "role", "township", "is_active", "last_login")
     list_filter = ("role", "township", "is_active")
     search_fields = ("username", "full_name")

@@ -62,22 +62,20 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
-    # A new password ends the user's API tokens (whatever set it: the password page, the admin's password
-    # form, ``manage.py changepassword``); their other sessions end by Django's session hash.
-    def set_password(self, raw_password):
-        super().set_password(raw_password)
-        self._password_was_set = True
-
+    # A new password (whatever set it: the password page, the admin's password form, ``manage.py
+    # changepassword``, a service) ends the user's API tokens and goes into their password history; their
+    # other sessions end by Django's session hash. Django's ``_password`` holds the new raw password from
+    # ``set_password`` until the save; a hash upgrade at sign-in clears it first (not a change).
     def save(self, *args, **kwargs):
-        password_was_set = getattr(self, "_password_was_set", False)
+        password_changed = self._password is not None
         existing = not self._state.adding
         super().save(*args, **kwargs)
-        if password_was_set:
-            self._password_was_set = False
-            if existing:
-                from .tokens import revoke_api_tokens
+        if password_changed:
+            from .tokens import revoke_api_tokens
 
+            if existing:
                 revoke_api_tokens(self)
+            PasswordHistory.record(self)
 
     # Role questions, asked everywhere through these names only.
     @property
@@ -135,3 +133,35 @@ class ApiTokenUse(models.Model):
 
     def __str__(self):
         return f"{self.token_id[:8]}… {self.last_used:%Y-%m-%d %H:%M}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's last passwords (the current one included), so that none is chosen again
+    (``validators.PasswordHistoryValidator``). Only the latest ``KEEP`` are kept."""
+
+    KEEP = 5
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password"), max_length=128)
+    set_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password history")
+        verbose_name_plural = _("password history")
+        ordering = ["-set_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-set_at"], name="password_history_user")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.set_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, user):
+        if not user.has_usable_password():
+            return
+        cls.objects.create(user=user, password=user.password)
+        older = cls.objects.filter(user=user).order_by("-set_at", "-pk").values_list("pk", flat=True)[cls.KEEP :]
+        cls.objects.filter(pk__in=list(older)).delete()
+
+    @classmethod
+    def recent_hashes(cls, user):
+        return list(cls.objects.filter(user=user).order_by("-set_at", "-pk").values_list("password", flat=True)[: cls.KEEP])
