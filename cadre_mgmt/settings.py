@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL character in any parameter is a 400 before any view or query sees it (cadre_mgmt/nul_bytes.py).
+    "cadre_mgmt.nul_bytes.RefuseNulBytesMiddleware",
     "cadre_mgmt.audit.middleware.RequestContextMiddleware",
     "cadre_mgmt.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

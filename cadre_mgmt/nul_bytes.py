@@ -1,0 +1,70 @@
+"""Middleware refusing a NUL character (``\\0``) in any request parameter with a 400.
+
+PostgreSQL cannot store or compare a text value containing NUL: a ``?q=%00`` that reached a query was a
+500 (``ValueError: A string literal cannot contain NUL (0x00) characters``). No form, filter or API field
+of the product has a use for the character, so it is refused at the door for every page and endpoint:
+query-string and form keys and values, uploaded file names, and the strings (keys and values, at any
+depth) of a JSON body under /api/. Pages answer with the Chinese 400 page, the API with its JSON error.
+"""
+
+import json
+
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+
+NUL = "\x00"
+# A JSON body larger than this is not inspected here (the API's own size limits apply to it).
+JSON_INSPECT_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _strings(value):
+    """Every string in a parsed JSON document, dictionary keys included."""
+    if isinstance(value, str):
+        yield "", value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key, key
+            for _path, text in _strings(item):
+                yield key, text
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def nul_parameter(request):
+    """The name of the first parameter carrying a NUL, or None."""
+    for params in (request.GET, request.POST):
+        for key, values in params.lists():
+            if NUL in key or any(NUL in value for value in values):
+                return key
+    for key, files in request.FILES.lists():
+        if NUL in key or any(NUL in (upload.name or "") for upload in files):
+            return key
+    if request.path.startswith("/api/") and request.content_type == "application/json":
+        body = request.body
+        if body and len(body) <= JSON_INSPECT_MAX_BYTES:
+            try:
+                document = json.loads(body)
+            except (ValueError, UnicodeDecodeError):
+                return None  # not JSON: the API's parser answers its own 400
+            for key, text in _strings(document):
+                if NUL in text:
+                    return key or "body"
+    return None
+
+
+class RefuseNulBytesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = nul_parameter(request)
+        if name is None:
+            return self.get_response(request)
+        shown = name.replace(NUL, "\\0")
+        message = _("“%(name)s” contains a NUL character (\\0), which is not allowed.") % {"name": shown}
+        if request.path.startswith("/api/"):
+            body = {"detail": message, "errors": {shown: [message]}}
+            return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+        return HttpResponseBadRequest(loader.render_to_string("400.html", {"reason": message}, request))
