@@ -39,9 +39,23 @@ NOT_POSTED = {"accounts:login", "accounts:logout", "accounts:logout_everywhere",
 # Tables that change on any request (sessions, the lockout's counts, the API token's last use).
 UNPROBED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog", "accounts_apitokenuse"}
 
-# 500s found in code outside this change's reach, kept visible here until their owners fix them:
-# (URL name, role, method, hostile value's label). Each is an xfail of its own in the report below.
-KNOWN_500 = set()
+# Writes that are the request itself, whatever the parameters (or whose parameter is free text that a
+# hostile id is a valid value of): not counted as "a row changed".
+LEGIT_WRITES = {
+    ("ranks:roster_lock", "county_admin"),  # locking the month's roster reads no parameter
+    ("ranks:grading_reject", "county_admin"),  # "-1" or "99999999" is a valid (free-text) rejection reason
+}
+
+# 500s found in code outside the core (other helpers own it), kept visible here until their owners fix them:
+# (URL name, role, method, hostile value). The test reports them and xfails while any remains.
+# An id beyond 64 bits reaches the database: ``[int(v) for v in ... if v.isdigit()]`` then ``pk__in=ids``
+# (OverflowError on SQLite, "out of range" on PostgreSQL).
+KNOWN_500 = {
+    ("assessments:ledger", "township_x", "POST", str(2**63)),  # assessments/views.py:131 chosen_ids → _choices :203
+    ("assessments:ledger_cadres", "township_x", "GET", str(2**63)),  # assessments/views.py:203 (_choices)
+    ("ranks:grading_submit_batch", "county_admin", "POST", str(2**63)),  # ranks/views.py:221 ids → :222 pk__in
+    ("ranks:grading_submit_batch", "township_x", "POST", str(2**63)),
+}
 
 
 @pytest.fixture
@@ -81,7 +95,12 @@ def _row_counts():
         for model in apps.get_models()
         if model._meta.managed and not model._meta.proxy and model._meta.db_table not in UNPROBED_TABLES
     )
-    sql = "SELECT " + ", ".join(f'(SELECT COUNT(*) FROM "{table}")' for table in tables)  # noqa: S608 (model tables)
+    # An export is audited as a read: its record is no change of data.
+    counts = [
+        f'(SELECT COUNT(*) FROM "{table}"' + (" WHERE action <> 'export')" if table == "audit_auditrecord" else ")")
+        for table in tables
+    ]
+    sql = "SELECT " + ", ".join(counts)  # noqa: S608 (model tables)
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return dict(zip(tables, cursor.fetchone(), strict=True))
@@ -203,7 +222,7 @@ def test_hostile_values_in_every_parameter_of_every_url(demo):
                         problem = None
                         if response.status_code >= 500:
                             problem = f"{response.status_code} {crashes.last}"
-                        elif changed:
+                        elif changed and (name, role) not in LEGIT_WRITES:
                             problem = f"changed {changed} ({response.status_code})"
                         if problem is None:
                             continue
@@ -213,4 +232,4 @@ def test_hostile_values_in_every_parameter_of_every_url(demo):
     report = "\n".join(" | ".join(item) for item in failures)
     assert not failures, f"{len(failures)} hostile requests failed:\n{report}"
     if known:
-        pytest.xfail(f"{len(known)} known 500s in code outside the core (KNOWN_500)")
+        pytest.xfail(f"{len(known)} known 500s in code outside the core (KNOWN_500):\n" + "\n".join(map(" | ".join, known)))
