@@ -3,9 +3,9 @@
 PostgreSQL cannot store or compare a text value containing NUL: a ``?q=%00`` that reached a query was a
 500 (``ValueError: A string literal cannot contain NUL (0x00) characters``). No form, filter or API field
 of the product has a use for the character, so it is refused at the door for every page and endpoint:
-query-string keys and values, form keys, uploaded file names, and under /api/ form values and the strings
-(keys and values, at any depth) of a JSON body. Pages answer with the Chinese 400 page, the API with its
-JSON error.
+query-string keys and values, form keys, uploaded file names, and under /api/ the keys and values of a
+form-encoded body and the strings (keys and values, at any depth) of a JSON body, named by their top-level
+key. Pages answer with the Chinese 400 page, the API with its JSON error.
 
 A page's form values are left to its form: every text field of a Django form refuses NUL itself, with a
 message beside the field ("不允许空字符") and the rest of what was typed kept — better than a bare 400 page
@@ -15,7 +15,7 @@ message beside the field ("不允许空字符") and the rest of what was typed k
 
 import json
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
 from django.template import loader
 from django.utils.translation import gettext as _
 
@@ -38,17 +38,30 @@ def _strings(value):
             yield from _strings(item)
 
 
+def _first_nul(params, *, with_values=True):
+    for key, values in params.lists():
+        if NUL in key or (with_values and any(NUL in value for value in values)):
+            return key
+    return None
+
+
 def nul_parameter(request):
     """The name of the first parameter carrying a NUL, or None."""
-    api = request.path.startswith("/api/")
-    for params, with_values in ((request.GET, True), (request.POST, api)):
-        for key, values in params.lists():
-            if NUL in key or (with_values and any(NUL in value for value in values)):
-                return key
-    for key, files in request.FILES.lists():
-        if NUL in key or any(NUL in (upload.name or "") for upload in files):
-            return key
-    if api and request.content_type == "application/json":
+    found = _first_nul(request.GET)
+    if found is not None:
+        return found
+    if not request.path.startswith("/api/"):
+        found = _first_nul(request.POST, with_values=False)
+        if found is None:
+            for key, files in request.FILES.lists():
+                if NUL in key or any(NUL in (upload.name or "") for upload in files):
+                    return key
+        return found
+    # The API's body is read from the raw bytes: request.POST must stay unread, or DRF could no longer
+    # answer a form body sent to a JSON-only endpoint with its 415.
+    if request.content_type == "application/x-www-form-urlencoded":
+        return _first_nul(QueryDict(request.body, encoding=request.encoding))
+    if request.content_type == "application/json":
         body = request.body
         if body and len(body) <= JSON_INSPECT_MAX_BYTES:
             try:
@@ -72,6 +85,7 @@ class RefuseNulBytesMiddleware:
         shown = name.replace(NUL, "\\0")
         message = _("“%(name)s” contains a NUL character (\\0), which is not allowed.") % {"name": shown}
         if request.path.startswith("/api/"):
-            body = {"detail": message, "errors": {shown: [message]}}
+            # The API's error format, as its exception handler gives a field's refusal.
+            body = {"detail": _("The submitted data is not valid."), "errors": {shown: [message]}}
             return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
         return HttpResponseBadRequest(loader.render_to_string("400.html", {"reason": message}, request))

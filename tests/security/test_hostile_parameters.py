@@ -164,7 +164,8 @@ def test_a_nul_in_an_api_filter_or_json_body_is_a_json_400(officer_x, cadre_x):
     assert response.json()["errors"] == {"search": ["“search”中含有空字符（\\0），不能接受。"]}
     response = client.post("/api/v1/ledger-entries/", {"note": "ok", "cadres": [{"name": "a\x00b"}]}, format="json")
     assert response.status_code == 400
-    assert "空字符" in response.json()["detail"]
+    assert response.json()["detail"] == "提交的数据有误，请检查各字段。"
+    assert "空字符" in response.json()["errors"]["cadres"][0]
 
 
 def test_a_nul_in_a_parameter_name_or_a_form_field_is_refused_too(client_for, officer_x):
