@@ -72,7 +72,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 COUNTY_NAME = env_str("COUNTY_NAME", "示范县")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the product's site (cadre_mgmt/admin_site.py: nothing is asked of a signed-out visitor).
+    "cadre_mgmt.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL character in any parameter is a 400 before any view or query sees it (cadre_mgmt/nul_bytes.py).
+    "cadre_mgmt.nul_bytes.RefuseNulBytesMiddleware",
     "cadre_mgmt.audit.middleware.RequestContextMiddleware",
     "cadre_mgmt.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -158,15 +161,21 @@ AUTHENTICATION_BACKENDS = [
     "cadre_mgmt.accounts.backends.ModelBackend",
 ]
 
+# Chosen passwords only (forms, createsuperuser, create_county_admin); every message is Chinese
+# (cadre_mgmt/accounts/validators.py). Refused: like the user's names, under 10 characters, one of Django's
+# 20,000 common passwords, all digits, fewer than 3 character classes, the published demo password, and any
+# of the user's last 5 passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "NAME": "cadre_mgmt.accounts.validators.UserAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "cadre_mgmt.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "cadre_mgmt.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "cadre_mgmt.accounts.validators.NumericPasswordValidator"},
     {"NAME": "cadre_mgmt.accounts.validators.CharacterClassValidator"},
+    {"NAME": "cadre_mgmt.accounts.validators.PublishedPasswordValidator"},
+    {"NAME": "cadre_mgmt.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"keep": 5}},
 ]
 
 LOGIN_URL = "accounts:login"
@@ -240,12 +249,56 @@ CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", None)
 CELERY_TIMEZONE = TIME_ZONE
+# A task whose worker dies comes back: it is acknowledged only when it ends (acks_late), a worker lost
+# mid-task puts it back on the queue (reject_on_worker_lost), and a worker holds one task beyond the one it
+# runs (prefetch 1), so nothing waits behind a long task in a dead worker's buffer. Every task stops at the
+# hard time limit (the soft one raises SoftTimeLimitExceeded first, for a clean stop). Redis hands an
+# unacknowledged task to another worker after the visibility timeout, so that timeout must be longer than
+# the longest task may run — the hard limit plus a margin — or a slow task would run twice.
+# The longest task (one township's promotion review, a roster, a long export) takes about a minute at
+# 100,000 cadres; the limits leave wide room: soft 55 min, hard 60 min, visibility 2 h.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 60 * 60, minimum=10)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int(
+    "CELERY_TASK_SOFT_TIME_LIMIT", CELERY_TASK_TIME_LIMIT - min(5 * 60, CELERY_TASK_TIME_LIMIT // 10), minimum=5
+)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_SOFT_TIME_LIMIT ({CELERY_TASK_SOFT_TIME_LIMIT}) must be below "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT})"
+    )
+CELERY_BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_BROKER_VISIBILITY_TIMEOUT", 2 * 60 * 60, minimum=60)
+if CELERY_BROKER_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"CELERY_BROKER_VISIBILITY_TIMEOUT ({CELERY_BROKER_VISIBILITY_TIMEOUT}) must exceed CELERY_TASK_TIME_LIMIT "
+        f"({CELERY_TASK_TIME_LIMIT}), or a task still running is handed to a second worker"
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 if CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "memory://")):
     raise ImproperlyConfigured(f"CELERY_BROKER_URL must be a redis:// or amqp:// URL, got {CELERY_BROKER_URL!r}")
+
+# Cache: Redis in production (CACHE_URL, or REDIS_URL), so that every web worker counts the API throttle
+# (and anything else kept in the cache) in one place; local runs and tests keep a per-process memory cache.
+# Give the cache its own Redis database (redis://host:6379/1): clearing the cache empties that database,
+# which must not be the Celery broker's. The sign-in lockout (django-axes) keeps its counts in the database,
+# which every worker already shares.
+CACHE_URL = env_str("CACHE_URL", None) or env_str("REDIS_URL", None)
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL / REDIS_URL must be a redis://, rediss:// or unix:// URL, got {CACHE_URL!r}")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "cadre",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+AXES_CACHE = "default"
 
 # Content Security Policy: no inline script, nothing from another host.
 CONTENT_SECURITY_POLICY = {
@@ -286,7 +339,7 @@ LOGGING = {
 # REST API (/api/v1/): token auth for machine clients, session auth for the browser; same scoping as pages.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "cadre_mgmt.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cadre_mgmt.api.permissions.IsSignedIn"],
@@ -299,6 +352,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cadre_mgmt.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_THROTTLE", "10/minute")},
 }
+# API tokens end after API_TOKEN_IDLE_MINUTES without a request and API_TOKEN_MAX_AGE_DAYS after they were
+# issued, and on a password change or "sign out everywhere" (cadre_mgmt/accounts/tokens.py).
+API_TOKEN_IDLE_MINUTES = env_int("API_TOKEN_IDLE_MINUTES", 8 * 60, minimum=1)
+API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 30, minimum=1)
+if API_TOKEN_IDLE_MINUTES > API_TOKEN_MAX_AGE_DAYS * 24 * 60:
+    raise ImproperlyConfigured(
+        f"API_TOKEN_IDLE_MINUTES ({API_TOKEN_IDLE_MINUTES}) must not exceed API_TOKEN_MAX_AGE_DAYS "
+        f"({API_TOKEN_MAX_AGE_DAYS}) in minutes"
+    )
 SPECTACULAR_SETTINGS = {
     "TITLE": "村干部职级管理 API",
     "DESCRIPTION": "县委组织部村干部职级管理系统的接口（v1）。权限与页面一致：乡镇账号只能访问本乡镇数据。",

@@ -85,9 +85,18 @@ def test_seed_demo_refuses_production(settings):
 
 
 def test_demo_password_passes_the_password_rules(settings):
-    from django.contrib.auth.password_validation import validate_password
+    """The demo password meets every strength rule, so the demo accounts are not weak; as it is published,
+    nobody may choose it (the published-password rule refuses it; seed_demo sets it without the rules)."""
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
 
-    validate_password(settings.DEMO_PASSWORD)
+    from cadre_mgmt.accounts.validators import PublishedPasswordValidator
+
+    strength = [v for v in password_validation.get_default_password_validators() if not isinstance(v, PublishedPasswordValidator)]
+    password_validation.validate_password(settings.DEMO_PASSWORD, password_validators=strength)
+    with pytest.raises(ValidationError) as refused:
+        password_validation.validate_password(settings.DEMO_PASSWORD)
+    assert [error.code for error in refused.value.error_list] == ["password_published"]
 
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.I)

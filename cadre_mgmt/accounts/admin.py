@@ -1,18 +1,37 @@
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import User
 
 
+class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
+    """Django's form with its warning in Chinese (Django appends it in English, outside its catalog)."""
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        auth_forms.SetUnusablePasswordMixin.usable_password_help_text,
+        _("If you disable it, this user's current password is lost."),
+    )
+
+
+def _county_admin(request):
+    """The role question, safe for a signed-out visitor (an AnonymousUser has no role properties)."""
+    return request.user.is_authenticated and request.user.is_county_admin
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     """Accounts are kept by the county administrator; every change goes through an audited service."""
 
+    change_password_form = AdminPasswordChangeForm
+    add_form_template = "accounts/admin_user_add_form.html"  # Django's, with its one English sentence in Chinese
     list_display = ("username", "full_name", "role", "township", "is_active", "last_login")
     list_filter = ("role", "township", "is_active")
     search_fields = ("username", "full_name")
@@ -28,19 +47,19 @@ class UserAdmin(BaseUserAdmin):
 
     # The county administrator role manages accounts without being a superuser.
     def has_view_permission(self, request, obj=None):
-        return request.user.is_county_admin
+        return _county_admin(request)
 
     def has_add_permission(self, request):
-        return request.user.is_county_admin
+        return _county_admin(request)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_county_admin
+        return _county_admin(request)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_county_admin and (obj is None or obj.pk != request.user.pk)
+        return _county_admin(request) and (obj is None or obj.pk != request.user.pk)
 
     def has_module_permission(self, request):
-        return request.user.is_county_admin
+        return _county_admin(request)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["last_login", "date_joined"]

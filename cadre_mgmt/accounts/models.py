@@ -1,6 +1,18 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """``manage.py createsuperuser`` makes a county administrator: the role that needs no township (the
+        default role, township staff, must have one, so a plain superuser could not be saved). As with
+        ``create_county_admin``, the password is changed at first sign-in."""
+        extra_fields.setdefault("role", User.Role.COUNTY_ADMIN)
+        extra_fields.setdefault("township", None)
+        extra_fields.setdefault("must_change_password", True)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -31,6 +43,8 @@ class User(AbstractUser):
         help_text=_("Set for accounts an administrator created; cleared when the user picks a password."),
     )
 
+    objects = UserManager()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -47,6 +61,21 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    # A new password (whatever set it: the password page, the admin's password form, ``manage.py
+    # changepassword``, a service) ends the user's API tokens and goes into their password history; their
+    # other sessions end by Django's session hash. Django's ``_password`` holds the new raw password from
+    # ``set_password`` until the save; a hash upgrade at sign-in clears it first (not a change).
+    def save(self, *args, **kwargs):
+        password_changed = self._password is not None
+        existing = not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .tokens import revoke_api_tokens
+
+            if existing:
+                revoke_api_tokens(self)
+            PasswordHistory.record(self)
 
     # Role questions, asked everywhere through these names only.
     @property
@@ -87,3 +116,52 @@ class User(AbstractUser):
     def can_see_full_id_numbers(self):
         """Full resident ID numbers: the officers who keep the files and the county administrator."""
         return self.is_township_staff or self.is_county_admin
+
+
+class ApiTokenUse(models.Model):
+    """When an API token (DRF's ``authtoken.Token``, one per user) was last used: the idle limit counts from
+    here (``cadre_mgmt/accounts/tokens.py``). Written at most once a minute per token."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", verbose_name=_("API token"), primary_key=True, on_delete=models.CASCADE, related_name="use"
+    )
+    last_used = models.DateTimeField(_("last used"))
+
+    class Meta:
+        verbose_name = _("API token use")
+        verbose_name_plural = _("API token uses")
+
+    def __str__(self):
+        return f"{self.token_id[:8]}… {self.last_used:%Y-%m-%d %H:%M}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's last passwords (the current one included), so that none is chosen again
+    (``validators.PasswordHistoryValidator``). Only the latest ``KEEP`` are kept."""
+
+    KEEP = 5
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password"), max_length=128)
+    set_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password history")
+        verbose_name_plural = _("password history")
+        ordering = ["-set_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-set_at"], name="password_history_user")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.set_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, user):
+        if not user.has_usable_password():
+            return
+        cls.objects.create(user=user, password=user.password)
+        older = cls.objects.filter(user=user).order_by("-set_at", "-pk").values_list("pk", flat=True)[cls.KEEP :]
+        cls.objects.filter(pk__in=list(older)).delete()
+
+    @classmethod
+    def recent_hashes(cls, user):
+        return list(cls.objects.filter(user=user).order_by("-set_at", "-pk").values_list("password", flat=True)[: cls.KEEP])

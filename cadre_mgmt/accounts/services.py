@@ -1,11 +1,14 @@
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import SESSION_KEY, logout, password_validation, update_session_auth_hash
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, diff, snapshot
 
 from .models import User
+from .tokens import revoke_api_tokens
 
 USER_AUDITED_FIELDS = (
     "username",
@@ -34,6 +37,28 @@ def logout_record(*, user):
     audit_record(
         actor=user, action=AuditRecord.Action.LOGOUT, object_type="accounts.User", object_id=str(user.pk), summary=_("Signed out")
     )
+
+
+@transaction.atomic
+def logout_everywhere(*, request, user):
+    """Sign the user out everywhere: every session (this browser's too, other browsers and phones) and every
+    API token ends. Sessions are found by reading the live ones (a county has hundreds, not millions)."""
+    revoke_api_tokens(user)
+    ended = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(session_key__in=ended).delete()
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.LOGOUT,
+        object_type="accounts.User",
+        object_id=str(user.pk),
+        summary=_("Signed out everywhere (%(sessions)s sessions, API tokens)") % {"sessions": len(ended)},
+    )
+    logout(request)
+    return len(ended)
 
 
 @transaction.atomic
@@ -95,3 +120,32 @@ def user_admin_password_set(*, actor, user):
     if user.pk != actor.pk:
         User.objects.filter(pk=user.pk).update(must_change_password=True)
     audit_record(actor=actor, action=AuditRecord.Action.UPDATE, obj=user, summary=_("Password set by an administrator"))
+
+
+@transaction.atomic
+def county_admin_create(*, username, password, full_name="", email=""):
+    """The first county administrator (``manage.py create_county_admin``): the county-administrator role, no
+    township, staff and superuser (schedules and settings live in the admin), and a password to change at
+    first sign-in — whoever ran the command knows the initial one. The password passes the password rules."""
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        role=User.Role.COUNTY_ADMIN,
+        township=None,
+        is_staff=True,
+        is_superuser=True,
+        must_change_password=True,
+    )
+    user.full_clean(exclude=["password"])
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit_record(
+        actor=None,
+        action=AuditRecord.Action.CREATE,
+        obj=user,
+        summary=_("County administrator created on the command line"),
+        changes={"after": snapshot(user, USER_AUDITED_FIELDS)},
+    )
+    return user

@@ -7,5 +7,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("logout/everywhere/", views.logout_everywhere_view, name="logout_everywhere"),
     path("password/", views.password_change_view, name="password_change"),
 ]

@@ -14,7 +14,19 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def dispatch(self, request, *args, **kwargs):
+        # A signed-in user who opens the page is sent home; a sign-in form they post is processed, so that
+        # signing in as someone else never silently keeps the first person signed in.
+        if request.method == "POST":
+            self.redirect_authenticated_user = False
+        return super().dispatch(request, *args, **kwargs)
+
     def form_valid(self, form):
+        current = self.request.user
+        if current.is_authenticated and current.pk != form.get_user().pk:
+            # The first person's session ends (flushed, audited as a sign-out) before the second one's begins.
+            services.logout_record(user=current)
+            logout(self.request)
         response = super().form_valid(form)
         services.login_record(user=form.get_user(), success=True)
         return response
@@ -30,6 +42,14 @@ def logout_view(request):
         services.logout_record(user=request.user)
     logout(request)
     messages.info(request, _("You have signed out."))
+    return redirect("accounts:login")
+
+
+@login_required
+@require_POST
+def logout_everywhere_view(request):
+    services.logout_everywhere(request=request, user=request.user)
+    messages.info(request, _("You have signed out on every device; your API token no longer works."))
     return redirect("accounts:login")
 
 

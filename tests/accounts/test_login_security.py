@@ -222,6 +222,33 @@ def test_password_change_signs_out_every_other_session(officer_x):
     assert AuditRecord.objects.filter(action="update", object_id=str(officer_x.pk), summary="修改密码").exists()
 
 
+def test_signing_in_as_someone_else_ends_the_first_session(officer_x, officer_y):
+    browser = Client()
+    assert browser.post(LOGIN, {"username": "township_x", "password": PASSWORD}).status_code == 302
+    first_key = browser.session.session_key
+    response = browser.post(LOGIN, {"username": "township_y", "password": PASSWORD})
+    assert response.status_code == 302
+    assert browser.session["_auth_user_id"] == str(officer_y.pk)
+    # The first session is gone from the store (flushed), not merely relabelled.
+    assert browser.session.session_key != first_key
+    assert not Session.objects.filter(session_key=first_key).exists()
+    assert AuditRecord.objects.filter(action="logout", actor=officer_x).count() == 1
+    assert AuditRecord.objects.filter(action="login", actor=officer_y).count() == 1
+
+
+def test_a_signed_in_user_who_opens_the_sign_in_page_is_sent_home(client_for, officer_x):
+    response = client_for(officer_x).get(LOGIN)
+    assert response.status_code == 302
+
+
+def test_signing_in_again_as_the_same_person_keeps_them_signed_in(officer_x):
+    browser = Client()
+    browser.post(LOGIN, {"username": "township_x", "password": PASSWORD})
+    assert browser.post(LOGIN, {"username": "township_x", "password": PASSWORD}).status_code == 302
+    assert browser.session["_auth_user_id"] == str(officer_x.pk)
+    assert not AuditRecord.objects.filter(action="logout").exists()
+
+
 # --- accounts created and changed by the county administrator ---------------------------------
 
 

@@ -91,6 +91,8 @@ MATRIX = {
     # Logout is POST-only for everyone (a GET cannot sign anybody out); its POST is the sign-out itself.
     "accounts:logout": "405 | 405 | 405 | 405 | 405 | 405",
     "accounts:password_change": SIGNED_IN,
+    # Every signed-in user may end all their own sessions and API tokens (POST-only, like logout).
+    "accounts:logout_everywhere": "POST login | ok | ok | ok | ok | ok",
     # cadres (DESIGN §1: township staff their own township; county, supervision and finance read all) ------
     # Judgment call (cadres core): finance reads cadre files and the list export (masked IDs) because the
     # roster it pays from is built from them; it writes nothing.
