@@ -111,3 +111,9 @@ def test_base_links_a_favicon_the_static_finder_resolves(client):
         assert finders.find(icon), icon
     with open(finders.find("img/favicon.ico"), "rb") as handle:
         assert handle.read(4) == b"\0\0\1\0"  # an ICO header
+
+
+def test_favicon_ico_is_answered_with_the_apps_own_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.ico")
