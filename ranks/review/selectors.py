@@ -256,16 +256,6 @@ class ExplainedCondition:
     evidence: tuple
 
 
-def _verdict(kind, passed, enabled):
-    if not enabled:
-        return "—", _("switched off")
-    if kind == review_rules.DEMOTION:
-        return ("✔", _("not triggered")) if passed else ("✘", _("triggered"))
-    if kind == review_rules.BONUS:
-        return ("✔", _("applies")) if passed else ("·", _("does not apply"))
-    return ("✔", _("met")) if passed else ("✘", _("not met"))
-
-
 def explanation_view(explanation) -> dict:
     """The frozen explanation as the proposal page shows it: the outcome line, then each group of
     conditions with its verdict and evidence, then the points items."""
@@ -276,7 +266,7 @@ def explanation_view(explanation) -> dict:
         for condition in evaluation.conditions:
             if condition.kind != kind:
                 continue
-            mark, verdict = _verdict(kind, condition.passed, condition.enabled)
+            mark, verdict = review_rules.verdict(kind, condition.passed, condition.enabled)
             items.append(
                 ExplainedCondition(condition.label, mark, verdict, condition.passed, condition.enabled, condition.evidence)
             )

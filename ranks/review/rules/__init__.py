@@ -42,7 +42,7 @@ from .demotions import (
     dismissal,
     is_heavy,
 )
-from .engine import DEMOTE, HOLD, OUT_OF_TURN, OUTCOMES, PROMOTE, Evaluation, evaluate, evaluate_many
+from .engine import DEMOTE, HOLD, OUT_OF_TURN, OUTCOMES, PROMOTE, Evaluation, evaluate, evaluate_many, verdict
 from .facts import (
     BASICALLY_COMPETENT,
     COMMENDATION_LEVELS,

@@ -107,16 +107,15 @@ class Evaluation:
         )
 
     def explain_lines(self) -> list[str]:
-        """The lines a county official reads: the outcome, then each condition with ✔ / ✘ and its evidence."""
+        """The lines a county official reads: the outcome, then each condition with ✔ / ✘, the words that
+        say the same (符合 / 未触发 …) and its evidence."""
         lines = [_outcome_line(self)]
         for result in self.conditions:
+            mark, words = verdict(result.kind, result.passed, result.enabled)
             if not result.enabled:
-                mark = "—"
-            elif result.kind == BONUS and not result.passed:
-                mark = "·"
-            else:
-                mark = "✔" if result.passed else "✘"
-            lines.append(f"{mark} {labelled(result.label, clauses(result.evidence))}")
+                lines.append(f"{mark} {labelled(result.label, clauses(result.evidence))}")
+                continue
+            lines.append(f"{mark} {labelled(labelled(words, result.label), clauses(result.evidence))}")
         counted = [item for item in self.points.items if item.status == COUNTED]
         others = [item for item in self.points.items if item.status != COUNTED]
         if self.points.items:
@@ -124,6 +123,20 @@ class Evaluation:
             lines.extend(f"  + {item.evidence}" for item in counted)
             lines.extend(f"  · {item.evidence}" for item in others)
         return lines
+
+
+def verdict(kind: str, passed: bool, enabled: bool) -> tuple[str, str]:
+    """The mark and the words of one condition, worded so that both say the same to a Chinese reader:
+    a basic condition is met (✔ 符合) or not (✘ 不符合); a disqualifier or a demotion trigger that did
+    not fire passes (✔ 未触发), one that fired fails (✘ 触发); a bonus applies (✔ 适用) or not (· 不适用).
+    Worded when read, not when frozen: stored proposals read the same way."""
+    if not enabled:
+        return "—", _("switched off")
+    if kind in (DISQUALIFIER, DEMOTION):
+        return ("✔", _("not triggered")) if passed else ("✘", _("triggered"))
+    if kind == BONUS:
+        return ("✔", _("applies")) if passed else ("·", _("does not apply"))
+    return ("✔", _("met")) if passed else ("✘", _("not met"))
 
 
 def _outcome_line(evaluation: Evaluation) -> str:
