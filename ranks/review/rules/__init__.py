@@ -111,6 +111,7 @@ __all__ = [
     "dq_veto",
     "evaluate",
     "evaluate_many",
+    "verdict",
     "full_years",
     "is_heavy",
     "out_of_turn",
