@@ -291,11 +291,12 @@ def proposal_history(*, proposal):
 # Cadre file panel ----------------------------------------------------------------------------------
 
 
-def cadre_review_panel(cadre, user):
-    """The cadre's proposals and decisions, newest year first (one query)."""
+def cadre_review_panel(cadre, user) -> dict:
+    """The cadre's proposals and decisions, newest year first (one query), and whether the user may open
+    a proposal's page (``can_read_proposals``): finance and the supervisor read the years as plain text."""
     proposals = list(
         Proposal.objects.filter(cadre=cadre)
         .select_related("submitted_by", "decided_by", "rank_change")
         .order_by("-year", "-id")[:10]
     )
-    return {"proposals": proposals}
+    return {"proposals": proposals, "can_read_proposals": can_read_proposals(user)}
