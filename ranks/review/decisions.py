@@ -15,6 +15,7 @@ from ..ladder import rules as ladder_rules
 from ..ladder import selectors as ladder_selectors
 from ..ladder import services as ladder_services
 from ..models import Proposal, RankChange
+from .selectors import selection_fingerprint
 
 KIND_OF_OUTCOME = {
     Proposal.Outcome.PROMOTE: RankChange.Kind.PROMOTION,
@@ -179,3 +180,22 @@ def proposal_reject(*, proposal, approver, reason) -> Proposal:
 @transaction.atomic
 def proposals_reject_batch(*, proposals, approver, reason) -> list[Proposal]:
     return [proposal_reject(proposal=p, approver=approver, reason=reason) for p in proposals]
+
+
+@transaction.atomic
+def proposals_decide_confirmed(*, proposals, approver, action, reason="", fingerprint) -> list[Proposal]:
+    """The confirming step of a batch decision: act only if the selection is still what the summary showed
+    (``fingerprint``, ``selectors.selection_fingerprint``); otherwise refuse and change nothing. The rows
+    are locked first, so a decision at the same moment cannot slip between the check and the writes."""
+    require(approver is not None and approver.is_county_approver)
+    locked = list(Proposal.objects.select_for_update(of=("self",)).filter(pk__in=[p.pk for p in proposals]).order_by("pk"))
+    if len(locked) != len(proposals) or selection_fingerprint(locked) != fingerprint:
+        raise ValidationError(
+            _(
+                "The selection has changed since the summary was shown (a proposal was decided or evaluated again "
+                "meanwhile); nothing was done. Check the list and decide again."
+            )
+        )
+    if action == "approve":
+        return proposals_approve_batch(proposals=proposals, approver=approver, comment=reason)
+    return proposals_reject_batch(proposals=proposals, approver=approver, reason=reason)

@@ -85,6 +85,9 @@ class ProposalBatchDecideForm(forms.Form):
     )
     action = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))])
     reason = forms.CharField(label=_("Reason or comment"), max_length=300, required=False)
+    # The second step: the summary was shown and the approver confirms what it said (``fingerprint``).
+    confirm = forms.BooleanField(required=False)
+    fingerprint = forms.CharField(max_length=64, required=False)
 
     def __init__(self, *args, proposals, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +97,8 @@ class ProposalBatchDecideForm(forms.Form):
         data = super().clean()
         if data.get("action") == self.REJECT and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason for the rejection."))
+        if data.get("confirm") and not data.get("fingerprint"):
+            self.add_error(None, _("Confirm the batch from its summary page."))
         return data
 
 

@@ -1,9 +1,12 @@
 """Reads of the promotion review for its pages: runs, dry-run results, proposals, explanations, history."""
 
+import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -12,7 +15,8 @@ from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.cadres.models import Cadre, Township
 from cadre_mgmt.lookups import ids_in
 
-from ..ladder.selectors import budget_figures
+from ..ladder import rules as ladder_rules
+from ..ladder.selectors import allowance_schedule, budget_figures
 from ..models import PromotionReview, Proposal
 from . import rules as review_rules
 from .rules.labels import rule_label
@@ -234,6 +238,51 @@ def pending_proposal_changes(*, user, year=None) -> list[tuple[int, int]]:
     if year is not None:
         qs = qs.filter(year=year)
     return list(qs.values_list("cadre_id", "to_level"))
+
+
+# Batch decisions: the summary shown before a batch acts -----------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    action: str  # "approve" or "reject"
+    proposals: list
+    promotions: int
+    out_of_turn: int
+    demotions: int
+    effective_month: datetime.date
+    # Sum over the selection of (allowance at the new level − at the current level) per month, under the
+    # allowance schedule in force in the effective month; what approving them adds to each month's roster.
+    monthly_cost: Decimal
+    fingerprint: str
+
+
+def selection_fingerprint(proposals) -> str:
+    """What the summary showed, in a few characters: the proposals with their status and verdict. The
+    confirming request carries it; a proposal decided or re-evaluated since changes it."""
+    parts = sorted(f"{p.pk}:{p.status}:{p.outcome}:{p.from_level}:{p.to_level}:{p.digest}" for p in proposals)
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def batch_summary(*, proposals, action, today=None) -> BatchSummary:
+    """How many promotions, out-of-turn promotions and demotions a batch decision covers and, for an
+    approval, the monthly cost from the month the changes take effect (two queries)."""
+    month = ladder_rules.effective_month_after(today or timezone.localdate())
+    schedule = allowance_schedule()
+    by_outcome = {outcome: sum(1 for p in proposals if p.outcome == outcome) for outcome in Proposal.Outcome.values}
+    cost = sum(
+        (schedule.allowance(p.to_level, month) - schedule.allowance(p.from_level, month) for p in proposals), Decimal("0.00")
+    )
+    return BatchSummary(
+        action=action,
+        proposals=list(proposals),
+        promotions=by_outcome[Proposal.Outcome.PROMOTE],
+        out_of_turn=by_outcome[Proposal.Outcome.OUT_OF_TURN],
+        demotions=by_outcome[Proposal.Outcome.DEMOTE],
+        effective_month=month,
+        monthly_cost=cost,
+        fingerprint=selection_fingerprint(proposals),
+    )
 
 
 # Explanation -------------------------------------------------------------------------------------

@@ -181,18 +181,24 @@ def proposal_submit_batch(request):
 @login_required
 @require_POST
 def proposal_decide_batch(request):
-    require(selectors.can_decide_proposals(request.user))
-    form = ProposalBatchDecideForm(request.POST, proposals=selectors.submitted_proposals_for_user(user=request.user))
+    """First POST: the summary (counts, monthly cost) with a confirm button; the confirming POST acts."""
+    user = request.user
+    require(selectors.can_decide_proposals(user))
+    confirming = request.POST.get("confirm") == "on"
+    scope = selectors.proposals_for_user(user=user) if confirming else selectors.submitted_proposals_for_user(user=user)
+    form = ProposalBatchDecideForm(request.POST, proposals=scope)
     if not form.is_valid():
         return _refuse_form(request, form)
-    proposals = list(form.cleaned_data["proposal"].select_related("cadre"))
-    reason = form.cleaned_data["reason"]
-    if form.cleaned_data["action"] == ProposalBatchDecideForm.APPROVE:
-        call = lambda: decisions.proposals_approve_batch(proposals=proposals, approver=request.user, comment=reason)  # noqa: E731
-        done = _("%(count)s proposals approved; they take effect next month.")
-    else:
-        call = lambda: decisions.proposals_reject_batch(proposals=proposals, approver=request.user, reason=reason)  # noqa: E731
-        done = _("%(count)s proposals rejected.")
+    data = form.cleaned_data
+    proposals = list(data["proposal"].select_related("cadre", "cadre__village", "township"))
+    if not confirming:
+        summary = selectors.batch_summary(proposals=proposals, action=data["action"])
+        context = {"summary": summary, "reason": data["reason"], "next": _list_url(request)}
+        return render(request, "ranks/proposal_batch_confirm.html", context)
+    decide = dict(proposals=proposals, approver=user, action=data["action"], reason=data["reason"])
+    call = lambda: decisions.proposals_decide_confirmed(**decide, fingerprint=data["fingerprint"])  # noqa: E731
+    approve = data["action"] == ProposalBatchDecideForm.APPROVE
+    done = _("%(count)s proposals approved; they take effect next month.") if approve else _("%(count)s proposals rejected.")
     return post_action(request, call, success=done % {"count": len(proposals)}, redirect_to=_list_url(request))
 
 
