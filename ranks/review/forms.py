@@ -58,6 +58,27 @@ class ProposalSubmitForm(forms.Form):
     )
 
 
+class ProposalResubmitForm(forms.Form):
+    """A returned proposal: the township answers the rejection and adds material, then resubmits or closes."""
+
+    RESUBMIT, CLOSE = "resubmit", "close"
+
+    action = forms.ChoiceField(choices=[(RESUBMIT, _("Resubmit to the county")), (CLOSE, _("Close the proposal"))])
+    remarks = forms.CharField(
+        label=_("Answer to the rejection"),
+        max_length=300,
+        required=False,
+        help_text=_("For a resubmission: what was checked or added. For a closure: why the township closes it."),
+    )
+    material = forms.CharField(
+        label=_("Added material"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Added to the supporting notes: documents seen, facts the county asked for."),
+    )
+
+
 class ProposalApproveForm(forms.Form):
     comment = forms.CharField(label=_("Comment (optional)"), max_length=200, required=False)
 

@@ -23,6 +23,7 @@ from .forms import (
     ProposalBatchSubmitForm,
     ProposalFilterForm,
     ProposalRejectForm,
+    ProposalResubmitForm,
     ProposalSubmitForm,
     ReviewSettingsForm,
     ReviewStartForm,
@@ -202,12 +203,14 @@ def proposal_decide_batch(request):
     return post_action(request, call, success=done % {"count": len(proposals)}, redirect_to=_list_url(request))
 
 
-def _detail_context(request, proposal, *, submit_form=None, approve_form=None, reject_form=None):
+def _detail_context(request, proposal, *, submit_form=None, approve_form=None, reject_form=None, resubmit_form=None):
     initial = {"remarks": proposal.township_remarks, "notes": proposal.supporting_notes}
     return {
         "proposal": proposal,
         "explained": selectors.explanation_view(proposal.explanation),
+        "steps": selectors.proposal_steps(proposal=proposal),
         "history": selectors.proposal_history(proposal=proposal),
+        "resubmit_form": resubmit_form or ProposalResubmitForm(),
         **selectors.proposal_permissions(request.user, proposal),
         "submit_form": submit_form or ProposalSubmitForm(initial=initial),
         "approve_form": approve_form or ProposalApproveForm(),
@@ -231,11 +234,34 @@ def _decision(request, proposal, form, call, success, which):
     return refused_is_400(request, response)
 
 
+def _resubmit_or_close(request, proposal):
+    """A returned proposal's form: resubmit with the added material, or close it."""
+    user = request.user
+    call, success = after(
+        lambda data: (
+            decisions.proposal_resubmit(proposal=proposal, user=user, remarks=data["remarks"], material=data["material"])
+            if data["action"] == ProposalResubmitForm.RESUBMIT
+            else decisions.proposal_close(proposal=proposal, user=user, reason=data["remarks"])
+        ),
+        lambda done: (
+            (
+                _("The proposal for %(name)s has been resubmitted to the county.")
+                if done.status == "submitted"
+                else _("The proposal for %(name)s has been closed.")
+            )
+            % {"name": done.cadre.name}
+        ),
+    )
+    return _decision(request, proposal, ProposalResubmitForm(request.POST), call, success, "resubmit_form")
+
+
 @login_required
 @require_POST
 def proposal_submit(request, pk):
     require(selectors.can_submit_proposals(request.user))
     proposal = selectors.get_proposal_for_user(user=request.user, pk=pk)
+    if proposal.is_returned:
+        return _resubmit_or_close(request, proposal)
     return _decision(
         request,
         proposal,
