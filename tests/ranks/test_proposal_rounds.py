@@ -116,3 +116,14 @@ def test_steps_are_append_only(returned):
     step.note = "改写"
     with pytest.raises(ValueError):
         step.save()
+
+
+def test_the_database_refuses_to_rewrite_a_step(returned):
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProposalStep.objects.filter(proposal=returned).update(note="改写")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProposalStep.objects.filter(proposal=returned).delete()
