@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cadre_mgmt.records import StatusStep, status_step_fields
+
 from .ladder import RankChange, level_validators
 
 
@@ -152,8 +154,11 @@ class Proposal(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         NO_ACTION = "no_action", _("No change needed")
+        # The township closed a returned (rejected) proposal instead of resubmitting it: final.
+        CLOSED = "closed", _("Closed by the township")
 
-    DECIDED = (Status.APPROVED, Status.REJECTED)
+    # What a re-run of the review never touches: approved, returned to the township (rejected), closed.
+    DECIDED = (Status.APPROVED, Status.REJECTED, Status.CLOSED)
     CHANGES = (Outcome.PROMOTE, Outcome.OUT_OF_TURN, Outcome.DEMOTE)
 
     # Nothing reads proposals by their run (runs are never deleted): no index to keep up on 100,000 inserts.
@@ -256,9 +261,50 @@ class Proposal(models.Model):
         return f"{self.year} {self.cadre} {self.get_outcome_display()}"
 
     @property
+    def is_returned(self):
+        """Rejected by the county and back on the township's to-do list (resubmit or close)."""
+        return self.status == self.Status.REJECTED
+
+    @property
     def is_decided(self):
         return self.status in self.DECIDED
 
     @property
     def needs_decision(self):
         return self.outcome in self.CHANGES
+
+
+class ProposalStep(StatusStep):
+    """Append-only: one step of a proposal's handling (submitted, approved, rejected with the reason,
+    resubmitted with added material, closed), with who and when. ``round`` counts the submissions to
+    the county: a resubmission after a rejection starts the next round. The proposal page's 办理记录."""
+
+    CASE_FIELD = "proposal"
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted to the county")
+        REMARKS = "remarks", _("Remarks changed")
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected and returned to the township")
+        RESUBMIT = "resubmit", _("Resubmitted with added material")
+        CLOSE = "close", _("Closed by the township")
+
+    proposal = models.ForeignKey(Proposal, verbose_name=_("promotion proposal"), on_delete=models.CASCADE, related_name="steps")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    from_status, to_status = status_step_fields(Proposal.Status.choices, max_length=10)
+    # The reason of a rejection or a closure, the remarks of a submission.
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    # Material the township added on a (re)submission.
+    material = models.TextField(_("added material"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("proposal step")
+        verbose_name_plural = _("proposal steps")
+        ordering = ["proposal", "at", "id"]
+        indexes = [models.Index(fields=["proposal", "at"], name="proposal_step_idx")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("proposal steps are append-only")
+        super().save(*args, **kwargs)

@@ -1,5 +1,7 @@
 """The proposal workflow: the township checks and submits, the county approves (writing the rank
-history record in the same transaction) or rejects."""
+history record in the same transaction) or rejects; a rejected proposal returns to the township, which
+adds material and resubmits it (the next round) or closes it. Every step is a ``ProposalStep`` row
+(append-only, the proposal page's 办理记录) and an audit record."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,13 +10,15 @@ from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.scoping import require, township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.audit.services import audit_record, diff, snapshot
+from cadre_mgmt.audit.services import audited_update
 from cadre_mgmt.cadres.models import Cadre
 
 from ..ladder import rules as ladder_rules
 from ..ladder import selectors as ladder_selectors
 from ..ladder import services as ladder_services
 from ..models import Proposal, RankChange
+from ..models.review import ProposalStep
+from .selectors import selection_fingerprint
 
 KIND_OF_OUTCOME = {
     Proposal.Outcome.PROMOTE: RankChange.Kind.PROMOTION,
@@ -29,16 +33,16 @@ TRAIL_FIELDS = ("status", "township_remarks", "supporting_notes", "decision_comm
 FK_FIELDS = ("review", "cadre", "township", "submitted_by", "decided_by", "rank_change")
 
 
-def _check(proposal):
+def _check(proposal) -> None:
     """Field checks of the values a person typed; the keys and constraints are the database's to check."""
     proposal.full_clean(exclude=FK_FIELDS, validate_unique=False, validate_constraints=False)
 
 
-def _locked(proposal):
+def _locked(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update().select_related("cadre").get(pk=proposal.pk)
 
 
-def _refuse_if_not_open(proposal):
+def _refuse_if_not_open(proposal: Proposal) -> None:
     name = proposal.cadre.name
     if proposal.is_decided:
         raise ValidationError(_("The proposal for %(name)s has already been decided.") % {"name": name})
@@ -46,29 +50,61 @@ def _refuse_if_not_open(proposal):
         raise ValidationError(_("The proposal for %(name)s changes no level and needs no decision.") % {"name": name})
 
 
+def _step(proposal, *, by, action, from_status, note="", material="") -> ProposalStep:
+    """Append one step; a resubmission opens the next round."""
+    last = proposal.steps.order_by("-round").values_list("round", flat=True).first() or 1
+    round_ = last + 1 if action == ProposalStep.Action.RESUBMIT else last
+    step = ProposalStep(
+        proposal=proposal,
+        by=by,
+        round=round_,
+        action=action,
+        from_status=from_status,
+        to_status=proposal.status,
+        note=note[:300],
+        material=material,
+    )
+    step.save()
+    return step
+
+
+def _audited(proposal, *, actor, values, summary, action=AuditRecord.Action.UPDATE) -> dict:
+    """Save ``values`` and record the difference of the trail fields (always: each step is an event)."""
+    return audited_update(
+        proposal,
+        actor=actor,
+        values=values,
+        summary=summary,
+        fields=TRAIL_FIELDS,
+        action=action,
+        clean=lambda: _check(proposal),
+        always=True,
+    )
+
+
+def _refuse_unless_township_staff(user, proposal) -> None:
+    if not (user.is_township_staff or user.is_county_admin) or not township_allowed_for_user(user, proposal.township_id):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def proposal_submit(*, proposal, user, remarks="", notes="") -> Proposal:
     """The township has checked the proposal: it goes to the county with its remarks and supporting notes.
     A submitted proposal may be submitted again (to change the remarks) until the county decides."""
     proposal = _locked(proposal)
-    if not (user.is_township_staff or user.is_county_admin) or not township_allowed_for_user(user, proposal.township_id):
-        raise PermissionDenied
+    _refuse_unless_township_staff(user, proposal)
     _refuse_if_not_open(proposal)
-    before = snapshot(proposal, TRAIL_FIELDS)
-    proposal.status = Proposal.Status.SUBMITTED
-    proposal.township_remarks = (remarks or "").strip()
-    proposal.supporting_notes = (notes or "").strip()
-    proposal.submitted_by = user
-    proposal.submitted_at = timezone.now()
-    _check(proposal)
-    proposal.save(update_fields=["status", "township_remarks", "supporting_notes", "submitted_by", "submitted_at"])
-    audit_record(
-        actor=user,
-        action=AuditRecord.Action.UPDATE,
-        obj=proposal,
-        summary=_("Proposal submitted to the county"),
-        changes=diff(before, snapshot(proposal, TRAIL_FIELDS)),
-    )
+    was = proposal.status
+    values = {
+        "status": Proposal.Status.SUBMITTED,
+        "township_remarks": (remarks or "").strip(),
+        "supporting_notes": (notes or "").strip(),
+        "submitted_by": user,
+        "submitted_at": timezone.now(),
+    }
+    _audited(proposal, actor=user, values=values, summary=_("Proposal submitted to the county"))
+    action = ProposalStep.Action.REMARKS if was == Proposal.Status.SUBMITTED else ProposalStep.Action.SUBMIT
+    _step(proposal, by=user, action=action, from_status=was, note=proposal.township_remarks)
     return proposal
 
 
@@ -78,7 +114,7 @@ def proposals_submit_batch(*, proposals, user, remarks="") -> list[Proposal]:
     return [proposal_submit(proposal=p, user=user, remarks=remarks, notes=p.supporting_notes) for p in proposals]
 
 
-def _rank_change_reason(proposal, comment):
+def _rank_change_reason(proposal, comment) -> str:
     text = _("%(year)s promotion review: %(outcome)s, level %(from)s → level %(to)s") % {
         "year": proposal.year,
         "outcome": proposal.get_outcome_display(),
@@ -115,8 +151,7 @@ def proposal_approve(*, proposal, approver, comment="") -> Proposal:
             % {"name": cadre.name, "current": current, "from": proposal.from_level}
         )
     comment = (comment or "").strip()
-    before = snapshot(proposal, TRAIL_FIELDS)
-    proposal.rank_change = ladder_services.rank_change_record(
+    rank_change = ladder_services.rank_change_record(
         cadre=cadre,
         kind=KIND_OF_OUTCOME[proposal.outcome],
         to_level=proposal.to_level,
@@ -125,20 +160,20 @@ def proposal_approve(*, proposal, approver, comment="") -> Proposal:
         reason=_rank_change_reason(proposal, comment),
         source=_("Promotion review %(year)s #%(id)s") % {"year": proposal.year, "id": proposal.pk},
     )
-    proposal.status = Proposal.Status.APPROVED
-    proposal.decided_by = approver
-    proposal.decided_at = now
-    proposal.decision_comment = comment
-    _check(proposal)
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "rank_change"])
-    audit_record(
-        actor=approver,
-        action=AuditRecord.Action.DECIDE,
-        obj=proposal,
-        summary=_("Proposal approved: level %(from)s → level %(to)s from %(month)s")
-        % {"from": proposal.from_level, "to": proposal.to_level, "month": f"{proposal.rank_change.effective_month:%Y-%m}"},
-        changes=diff(before, snapshot(proposal, TRAIL_FIELDS)),
-    )
+    summary = _("Proposal approved: level %(from)s → level %(to)s from %(month)s") % {
+        "from": proposal.from_level,
+        "to": proposal.to_level,
+        "month": f"{rank_change.effective_month:%Y-%m}",
+    }
+    values = {
+        "status": Proposal.Status.APPROVED,
+        "decided_by": approver,
+        "decided_at": now,
+        "decision_comment": comment,
+        "rank_change": rank_change,
+    }
+    _audited(proposal, actor=approver, values=values, summary=summary, action=AuditRecord.Action.DECIDE)
+    _step(proposal, by=approver, action=ProposalStep.Action.APPROVE, from_status=Proposal.Status.SUBMITTED, note=comment)
     return proposal
 
 
@@ -150,7 +185,8 @@ def proposals_approve_batch(*, proposals, approver, comment="") -> list[Proposal
 
 @transaction.atomic
 def proposal_reject(*, proposal, approver, reason) -> Proposal:
-    """Reject a submitted proposal with the reason the township will read. No rank change is written."""
+    """Reject a submitted proposal with the reason the township will read: it returns to the township's
+    to-do list (resubmit with more material, or close). No rank change is written."""
     require(approver is not None and approver.is_county_approver)
     reason = (reason or "").strip()
     if not reason:
@@ -159,23 +195,96 @@ def proposal_reject(*, proposal, approver, reason) -> Proposal:
     _refuse_if_not_open(proposal)
     if proposal.status != Proposal.Status.SUBMITTED:
         raise ValidationError(_("The township has not submitted the proposal for %(name)s yet.") % {"name": proposal.cadre.name})
-    before = snapshot(proposal, TRAIL_FIELDS)
-    proposal.status = Proposal.Status.REJECTED
-    proposal.reject_reason = reason
-    proposal.decided_by = approver
-    proposal.decided_at = timezone.now()
-    _check(proposal)
-    proposal.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
-    audit_record(
-        actor=approver,
-        action=AuditRecord.Action.DECIDE,
-        obj=proposal,
-        summary=_("Proposal rejected"),
-        changes=diff(before, snapshot(proposal, TRAIL_FIELDS)),
-    )
+    values = {
+        "status": Proposal.Status.REJECTED,
+        "reject_reason": reason,
+        "decided_by": approver,
+        "decided_at": timezone.now(),
+    }
+    _audited(proposal, actor=approver, values=values, summary=_("Proposal rejected"), action=AuditRecord.Action.DECIDE)
+    _step(proposal, by=approver, action=ProposalStep.Action.REJECT, from_status=Proposal.Status.SUBMITTED, note=reason)
     return proposal
 
 
 @transaction.atomic
 def proposals_reject_batch(*, proposals, approver, reason) -> list[Proposal]:
     return [proposal_reject(proposal=p, approver=approver, reason=reason) for p in proposals]
+
+
+def _returned(proposal, user) -> Proposal:
+    """The locked proposal if it is back with this user's township; only its township staff act on it."""
+    proposal = _locked(proposal)
+    if not (user.is_township_staff and township_allowed_for_user(user, proposal.township_id)):
+        raise PermissionDenied
+    if not proposal.is_returned:
+        raise ValidationError(
+            _("The proposal for %(name)s has not been returned to the township; it cannot be resubmitted or closed.")
+            % {"name": proposal.cadre.name}
+        )
+    return proposal
+
+
+@transaction.atomic
+def proposal_resubmit(*, proposal, user, remarks="", material="") -> Proposal:
+    """Send a returned proposal to the county again, with the township's answer to the rejection and the
+    material it adds (appended to the supporting notes): the next round. The earlier rounds stay in the
+    steps; the county decides again."""
+    proposal = _returned(proposal, user)
+    remarks, material = (remarks or "").strip(), (material or "").strip()
+    if not remarks and not material:
+        raise ValidationError({"remarks": _("Say what was added or changed since the rejection.")})
+    notes = "\n".join(part for part in (proposal.supporting_notes, material) if part)
+    if len(notes) > 2000:
+        raise ValidationError({"material": _("The supporting notes would exceed 2000 characters; shorten the material.")})
+    values = {
+        "status": Proposal.Status.SUBMITTED,
+        "township_remarks": remarks or proposal.township_remarks,
+        "supporting_notes": notes,
+        "submitted_by": user,
+        "submitted_at": timezone.now(),
+        "reject_reason": "",
+        "decision_comment": "",
+        "decided_by": None,
+        "decided_at": None,
+    }
+    _audited(proposal, actor=user, values=values, summary=_("Proposal resubmitted to the county"))
+    _step(
+        proposal,
+        by=user,
+        action=ProposalStep.Action.RESUBMIT,
+        from_status=Proposal.Status.REJECTED,
+        note=remarks,
+        material=material,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_close(*, proposal, user, reason) -> Proposal:
+    """The township accepts the rejection and closes the proposal (final; a re-run keeps it closed)."""
+    proposal = _returned(proposal, user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"remarks": _("Give the reason for closing the proposal.")})
+    _audited(proposal, actor=user, values={"status": Proposal.Status.CLOSED}, summary=_("Proposal closed by the township"))
+    _step(proposal, by=user, action=ProposalStep.Action.CLOSE, from_status=Proposal.Status.REJECTED, note=reason)
+    return proposal
+
+
+@transaction.atomic
+def proposals_decide_confirmed(*, proposals, approver, action, reason="", fingerprint) -> list[Proposal]:
+    """The confirming step of a batch decision: act only if the selection is still what the summary showed
+    (``fingerprint``, ``selectors.selection_fingerprint``); otherwise refuse and change nothing. The rows
+    are locked first, so a decision at the same moment cannot slip between the check and the writes."""
+    require(approver is not None and approver.is_county_approver)
+    locked = list(Proposal.objects.select_for_update(of=("self",)).filter(pk__in=[p.pk for p in proposals]).order_by("pk"))
+    if len(locked) != len(proposals) or selection_fingerprint(locked) != fingerprint:
+        raise ValidationError(
+            _(
+                "The selection has changed since the summary was shown (a proposal was decided or evaluated again "
+                "meanwhile); nothing was done. Check the list and decide again."
+            )
+        )
+    if action == "approve":
+        return proposals_approve_batch(proposals=proposals, approver=approver, comment=reason)
+    return proposals_reject_batch(proposals=proposals, approver=approver, reason=reason)

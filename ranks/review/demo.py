@@ -1,5 +1,6 @@
 """Demo data of the promotion review: the review of 2025 run on the demo county, most proposals checked
-and submitted by the townships, most of those approved by the county and one rejected.
+and submitted by the townships, most of those approved by the county; one rejected and waiting for its
+township (returned), one rejected, completed by the township and resubmitted (round 2, awaiting the county).
 
 Idempotent: the review runs only if no finished run of 2025 exists; submissions, approvals and the
 rejection pick proposals by a fixed rule, so a second run finds nothing left to do.
@@ -9,11 +10,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from ..models import PromotionReview, Proposal
+from ..models.review import ProposalStep
 from . import decisions, services
 
 DEMO_YEAR = 2025
 REMARKS = ("经村务监督委员会核实，情况属实", "台账与考核材料齐全，同意上报", "已与本人谈话，无异议")
 REJECT_REASON = "群众测评材料不完整，请补充村民代表测评表后下一轮再报"
+SECOND_REASON = "任职年限计算依据不清，请补充任职文件"
+RESUBMIT_REMARKS = "已补充任职文件，年限经组织办复核无误"
+RESUBMIT_MATERIAL = "补充：2019年村党组织换届选举结果批复（镇党委〔2019〕12号）复印件；组织办复核记录。"
 
 
 def seed_promotion_review(stdout):
@@ -42,6 +47,8 @@ def seed_promotion_review(stdout):
         victim = next((p for p in changes.filter(status=Proposal.Status.SUBMITTED) if p.cadre_id % 3 == 0), None)
         if victim is not None:
             decisions.proposal_reject(proposal=victim, approver=approver, reason=REJECT_REASON)
+    if not ProposalStep.objects.filter(proposal__year=DEMO_YEAR, action=ProposalStep.Action.RESUBMIT).exists():
+        _seed_resubmission(changes, approver, officers)
     approved = 0
     for proposal in changes.filter(status=Proposal.Status.SUBMITTED):
         if proposal.cadre_id % 3 == 0:
@@ -55,4 +62,15 @@ def seed_promotion_review(stdout):
         f"  晋升评审：{DEMO_YEAR} 年度{'已运行' if ran else '已存在'}，"
         f"本次上报 {submitted} 条，批准 {approved} 条"
         f"（评审建议共 {Proposal.objects.filter(year=DEMO_YEAR).count()} 条）"
+    )
+
+
+def _seed_resubmission(changes, approver, officers):
+    """A second proposal rejected, then completed and resubmitted by its township: round 2 awaits the county."""
+    second = next((p for p in changes.filter(status=Proposal.Status.SUBMITTED) if p.cadre_id % 3 == 0), None)
+    if second is None or officers.get(second.township_id) is None:
+        return
+    second = decisions.proposal_reject(proposal=second, approver=approver, reason=SECOND_REASON)
+    decisions.proposal_resubmit(
+        proposal=second, user=officers[second.township_id], remarks=RESUBMIT_REMARKS, material=RESUBMIT_MATERIAL
     )

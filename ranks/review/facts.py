@@ -69,8 +69,9 @@ class ReviewContext:
     year: int
     # The conditions are evaluated on this day (31 December of the year, or today if earlier).
     review_date: datetime.date
-    # Levels are read as the history stands: every change approved so far, including those taking
-    # effect next month, because that is the level an approval of the proposal would change.
+    # The level is the one held on ``review_date`` (DESIGN §5, as of the review date). The history as it
+    # stands on this day (every change approved so far, including those taking effect next month) tells
+    # whether the level changed after the review date: such a cadre is not evaluated again.
     level_day: datetime.date
     settings: review_rules.RuleSettings
     ladder: tuple[review_rules.LadderStepRule, ...]
@@ -151,7 +152,8 @@ def cadre_facts(*, cadre_rows, context: ReviewContext) -> list[review_rules.Cadr
     if not ids:
         return []
     year, on = context.year, context.review_date
-    states = rank_states_on(cadre_ids=ids, day=context.level_day)
+    states = rank_states_on(cadre_ids=ids, day=on)
+    now = rank_states_on(cadre_ids=ids, day=context.level_day) if context.level_day > on else states
     results = confirmed_results(cadre_ids=ids, years=_years_needed(context, states))
     attendance = attendance_facts(cadre_ids=ids, year=year)
     supervision = review_facts(cadre_ids=ids, year=year, on=on)
@@ -190,9 +192,17 @@ def cadre_facts(*, cadre_rows, context: ReviewContext) -> list[review_rules.Cadr
                     for c in honours.get(cadre_id, ())
                 ),
                 points_consumed_until=consumed.get(cadre_id),
+                level_changed_on=_changed_after(state, now[cadre_id], on),
             )
         )
     return facts
+
+
+def _changed_after(then, now, review_date) -> datetime.date | None:
+    """The effective month of the change in force now if it came after the review date, else None."""
+    if now.since is not None and now.since > review_date and now != then:
+        return now.since
+    return None
 
 
 def _sanction(fact):
@@ -267,6 +277,7 @@ def explanation_json(evaluation: review_rules.Evaluation) -> dict:
         },
         "points_used": str(evaluation.points_used),
         "dismissal_recommended": evaluation.dismissal_recommended,
+        **({"level_changed_on": evaluation.level_changed_on.isoformat()} if evaluation.level_changed_on else {}),
     }
 
 

@@ -58,6 +58,27 @@ class ProposalSubmitForm(forms.Form):
     )
 
 
+class ProposalResubmitForm(forms.Form):
+    """A returned proposal: the township answers the rejection and adds material, then resubmits or closes."""
+
+    RESUBMIT, CLOSE = "resubmit", "close"
+
+    action = forms.ChoiceField(choices=[(RESUBMIT, _("Resubmit to the county")), (CLOSE, _("Close the proposal"))])
+    remarks = forms.CharField(
+        label=_("Answer to the rejection"),
+        max_length=300,
+        required=False,
+        help_text=_("For a resubmission: what was checked or added. For a closure: why the township closes it."),
+    )
+    material = forms.CharField(
+        label=_("Added material"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Added to the supporting notes: documents seen, facts the county asked for."),
+    )
+
+
 class ProposalApproveForm(forms.Form):
     comment = forms.CharField(label=_("Comment (optional)"), max_length=200, required=False)
 
@@ -85,6 +106,9 @@ class ProposalBatchDecideForm(forms.Form):
     )
     action = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))])
     reason = forms.CharField(label=_("Reason or comment"), max_length=300, required=False)
+    # The second step: the summary was shown and the approver confirms what it said (``fingerprint``).
+    confirm = forms.BooleanField(required=False)
+    fingerprint = forms.CharField(max_length=64, required=False)
 
     def __init__(self, *args, proposals, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +118,8 @@ class ProposalBatchDecideForm(forms.Form):
         data = super().clean()
         if data.get("action") == self.REJECT and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give the reason for the rejection."))
+        if data.get("confirm") and not data.get("fingerprint"):
+            self.add_error(None, _("Confirm the batch from its summary page."))
         return data
 
 

@@ -8,7 +8,9 @@ run twice and after an interrupted attempt (nothing of an interrupted attempt is
 import datetime
 import gc
 import logging
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from celery import current_app
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, diff
@@ -45,7 +48,7 @@ RUN_BATCH_TASK = "ranks.run_review_batch"
 
 
 @transaction.atomic
-def review_settings_update(*, user, values) -> dict:
+def review_settings_update(*, user: User, values: dict) -> dict:
     """Save the county's rule parameters (switches and values). Returns the changes, empty if none.
 
     ``values`` maps setting names to JSON values; names not given keep their current value.
@@ -75,16 +78,24 @@ def review_settings_update(*, user, values) -> dict:
     return changes
 
 
-def _already_running_error(year):
+def _already_running_error(year: int) -> ValidationError:
     return ValidationError(_("A promotion review of %(year)s is already running; wait until it has finished.") % {"year": year})
 
 
-def _townships_with_cadres():
+def _townships_with_cadres() -> list[int]:
     return sorted(set(Cadre.objects.filter(status=Cadre.Status.IN_POST).values_list("township_id", flat=True).distinct()))
 
 
 @transaction.atomic
-def review_start(*, year, trigger, user=None, dry_run=False, enqueue=True, today=None) -> PromotionReview:
+def review_start(
+    *,
+    year: int,
+    trigger: str,
+    user: User | None = None,
+    dry_run: bool = False,
+    enqueue: bool = True,
+    today: datetime.date | None = None,
+) -> PromotionReview:
     """Start a review of ``year``; returns the run at once (state queued), its batches queued after commit.
 
     ``user`` None means the schedule. ``enqueue=False`` leaves the batches for ``review_run_now``
@@ -136,14 +147,14 @@ def review_start(*, year, trigger, user=None, dry_run=False, enqueue=True, today
     return review
 
 
-def _enqueue(review_id, township_ids):
+def _enqueue(review_id: int, township_ids: list[int]) -> None:
     # By name, not by importing ranks.tasks (which imports this module): the task registry of the app.
     task = current_app.tasks[RUN_BATCH_TASK]
     for township_id in township_ids:
         task.delay(review_id, township_id)
 
 
-def review_run_now(*, review) -> PromotionReview:
+def review_run_now(*, review: PromotionReview) -> PromotionReview:
     """Run the run's unfinished batches one after the other in this process (the management command)."""
     for township_id in (
         review.batches.exclude(state=ReviewBatch.State.DONE).order_by("township_id").values_list("township_id", flat=True)
@@ -154,7 +165,7 @@ def review_run_now(*, review) -> PromotionReview:
 
 
 @transaction.atomic
-def review_resume(*, review, user) -> PromotionReview:
+def review_resume(*, review: PromotionReview, user: User) -> PromotionReview:
     """Queue again the batches of a run that did not finish (a failed batch, or a worker lost for good)."""
     require(user is not None and user.is_county_admin)
     review = PromotionReview.objects.select_for_update().get(pk=review.pk)
@@ -183,7 +194,7 @@ def review_resume(*, review, user) -> PromotionReview:
     return review
 
 
-def start_scheduled_review(*, today=None):
+def start_scheduled_review(*, today: datetime.date | None = None) -> PromotionReview | None:
     """The beat job (1 February): review the year just ended. Safe to run twice: a second call the same
     day, or while a run of that year is going, starts nothing."""
     today = today or timezone.localdate()
@@ -199,7 +210,7 @@ def start_scheduled_review(*, today=None):
         return None
 
 
-def review_batch_run(*, review_id, township_id) -> ReviewBatch:
+def review_batch_run(*, review_id: int, township_id: int) -> ReviewBatch:
     """Evaluate one township and write its proposals (or, for a dry run, keep the results on the batch).
 
     Idempotent: a finished batch is left as it is; a batch delivered twice at once writes once (its row
@@ -220,11 +231,11 @@ def review_batch_run(*, review_id, township_id) -> ReviewBatch:
 class _Tally:
     """The batch's counts, taken as the evaluations stream past (by outcome, in all, dismissals)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.outcomes = {outcome: 0 for outcome in review_rules.OUTCOMES}
         self.total = self.dismissal = 0
 
-    def counted(self, evaluations):
+    def counted(self, evaluations: Iterable[review_rules.Evaluation]) -> Iterator[review_rules.Evaluation]:
         for evaluation in evaluations:
             self.outcomes[evaluation.outcome] += 1
             self.total += 1
@@ -233,7 +244,7 @@ class _Tally:
 
 
 @contextmanager
-def _collector_paused():
+def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused for one batch. A batch makes some 100,000 small objects
     (facts, conditions, evidence, explanations) that hold no cycles and are freed by reference counting;
     the collector's repeated passes over them were a fifth of a batch's time (measured on the bench
@@ -248,7 +259,7 @@ def _collector_paused():
 
 
 @transaction.atomic
-def _batch_write(review_id, township_id):
+def _batch_write(review_id: int, township_id: int) -> ReviewBatch:
     batch = (
         # Only the batch row: a plain FOR UPDATE would also lock the joined run row for the whole batch,
         # and two workers would take their townships one after the other.
@@ -308,7 +319,7 @@ def _batch_write(review_id, township_id):
 
 
 @transaction.atomic
-def _batch_failed(review_id, township_id, exc):
+def _batch_failed(review_id: int, township_id: int, exc: Exception) -> ReviewBatch:
     batch = ReviewBatch.objects.select_for_update().get(review_id=review_id, township_id=township_id)
     if batch.state != ReviewBatch.State.DONE:
         batch.state = ReviewBatch.State.FAILED
@@ -320,7 +331,7 @@ def _batch_failed(review_id, township_id, exc):
     return batch
 
 
-def _aggregate(batches):
+def _aggregate(batches: Iterable[Mapping[str, Any]]) -> dict:
     """Counts of the run from its batches: by outcome, by township (in township order), and the writes."""
     outcomes = {outcome: 0 for outcome in review_rules.OUTCOMES}
     writes = {"created": 0, "updated": 0, "unchanged": 0, "decided_kept": 0}
@@ -345,7 +356,7 @@ def _aggregate(batches):
     return {"outcomes": outcomes, "townships": townships, "writes": writes, "total": total, "dismissal": dismissal}
 
 
-def _review_progress(review_id):
+def _review_progress(review_id: int) -> PromotionReview:
     """Bring the run's progress, counts and state up to date with its batches (under the run's row lock)."""
     review = PromotionReview.objects.select_for_update().get(pk=review_id)
     batches = list(

@@ -23,6 +23,7 @@ from .forms import (
     ProposalBatchSubmitForm,
     ProposalFilterForm,
     ProposalRejectForm,
+    ProposalResubmitForm,
     ProposalSubmitForm,
     ReviewSettingsForm,
     ReviewStartForm,
@@ -181,27 +182,35 @@ def proposal_submit_batch(request):
 @login_required
 @require_POST
 def proposal_decide_batch(request):
-    require(selectors.can_decide_proposals(request.user))
-    form = ProposalBatchDecideForm(request.POST, proposals=selectors.submitted_proposals_for_user(user=request.user))
+    """First POST: the summary (counts, monthly cost) with a confirm button; the confirming POST acts."""
+    user = request.user
+    require(selectors.can_decide_proposals(user))
+    confirming = request.POST.get("confirm") == "on"
+    scope = selectors.proposals_for_user(user=user) if confirming else selectors.submitted_proposals_for_user(user=user)
+    form = ProposalBatchDecideForm(request.POST, proposals=scope)
     if not form.is_valid():
         return _refuse_form(request, form)
-    proposals = list(form.cleaned_data["proposal"].select_related("cadre"))
-    reason = form.cleaned_data["reason"]
-    if form.cleaned_data["action"] == ProposalBatchDecideForm.APPROVE:
-        call = lambda: decisions.proposals_approve_batch(proposals=proposals, approver=request.user, comment=reason)  # noqa: E731
-        done = _("%(count)s proposals approved; they take effect next month.")
-    else:
-        call = lambda: decisions.proposals_reject_batch(proposals=proposals, approver=request.user, reason=reason)  # noqa: E731
-        done = _("%(count)s proposals rejected.")
+    data = form.cleaned_data
+    proposals = list(data["proposal"].select_related("cadre", "cadre__village", "township"))
+    if not confirming:
+        summary = selectors.batch_summary(proposals=proposals, action=data["action"])
+        context = {"summary": summary, "reason": data["reason"], "next": _list_url(request)}
+        return render(request, "ranks/proposal_batch_confirm.html", context)
+    decide = dict(proposals=proposals, approver=user, action=data["action"], reason=data["reason"])
+    call = lambda: decisions.proposals_decide_confirmed(**decide, fingerprint=data["fingerprint"])  # noqa: E731
+    approve = data["action"] == ProposalBatchDecideForm.APPROVE
+    done = _("%(count)s proposals approved; they take effect next month.") if approve else _("%(count)s proposals rejected.")
     return post_action(request, call, success=done % {"count": len(proposals)}, redirect_to=_list_url(request))
 
 
-def _detail_context(request, proposal, *, submit_form=None, approve_form=None, reject_form=None):
+def _detail_context(request, proposal, *, submit_form=None, approve_form=None, reject_form=None, resubmit_form=None):
     initial = {"remarks": proposal.township_remarks, "notes": proposal.supporting_notes}
     return {
         "proposal": proposal,
         "explained": selectors.explanation_view(proposal.explanation),
+        "steps": selectors.proposal_steps(proposal=proposal),
         "history": selectors.proposal_history(proposal=proposal),
+        "resubmit_form": resubmit_form or ProposalResubmitForm(),
         **selectors.proposal_permissions(request.user, proposal),
         "submit_form": submit_form or ProposalSubmitForm(initial=initial),
         "approve_form": approve_form or ProposalApproveForm(),
@@ -225,11 +234,34 @@ def _decision(request, proposal, form, call, success, which):
     return refused_is_400(request, response)
 
 
+def _resubmit_or_close(request, proposal):
+    """A returned proposal's form: resubmit with the added material, or close it."""
+    user = request.user
+    call, success = after(
+        lambda data: (
+            decisions.proposal_resubmit(proposal=proposal, user=user, remarks=data["remarks"], material=data["material"])
+            if data["action"] == ProposalResubmitForm.RESUBMIT
+            else decisions.proposal_close(proposal=proposal, user=user, reason=data["remarks"])
+        ),
+        lambda done: (
+            (
+                _("The proposal for %(name)s has been resubmitted to the county.")
+                if done.status == "submitted"
+                else _("The proposal for %(name)s has been closed.")
+            )
+            % {"name": done.cadre.name}
+        ),
+    )
+    return _decision(request, proposal, ProposalResubmitForm(request.POST), call, success, "resubmit_form")
+
+
 @login_required
 @require_POST
 def proposal_submit(request, pk):
     require(selectors.can_submit_proposals(request.user))
     proposal = selectors.get_proposal_for_user(user=request.user, pk=pk)
+    if proposal.is_returned:
+        return _resubmit_or_close(request, proposal)
     return _decision(
         request,
         proposal,

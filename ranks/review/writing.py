@@ -106,7 +106,7 @@ def write_proposals(review, township_id, ids, evaluations):
                 )
                 continue
             pk, _cadre_id, old_status, outcome, to_level, old_digest, old_township, submitted_by_id, submitted_at = old
-            if old_status in Proposal.DECIDED:
+            if old_status in Proposal.DECIDED:  # approved, returned to the township, closed
                 counts["decided_kept"] += 1
                 continue
             if old_digest == digest and old_township == township_id:

@@ -31,6 +31,14 @@ def reviewed(promotable, cadre_x, cadre_y, village_x):
     return {"review": review, "x": Proposal.objects.get(cadre=cadre_x), "y": Proposal.objects.get(cadre=cadre_y)}
 
 
+def decide_batch(client, data):
+    """A batch decision as the page makes it: the summary first, then the confirming POST it offers."""
+    summary = client.post(reverse("ranks:proposal_decide_batch"), data)
+    assert summary.status_code == 200, summary
+    confirm = {**data, "confirm": "on", "fingerprint": summary.context["summary"].fingerprint}
+    return client.post(reverse("ranks:proposal_decide_batch"), confirm)
+
+
 # Runs ---------------------------------------------------------------------------------------------
 
 
@@ -175,8 +183,8 @@ def test_batch_submit_and_batch_decisions(client_for, reviewed, officer_x, offic
     client = client_for(county_approver)
     response = client.post(reverse("ranks:proposal_decide_batch"), {"proposal": [reviewed["y"].pk], "action": "reject"})
     assert response.status_code == 302 and Proposal.objects.get(pk=reviewed["y"].pk).status == "submitted"
-    client.post(reverse("ranks:proposal_decide_batch"), {"proposal": [reviewed["y"].pk], "action": "reject", "reason": "暂缓"})
-    client.post(reverse("ranks:proposal_decide_batch"), {"proposal": [reviewed["x"].pk], "action": "approve"})
+    decide_batch(client, {"proposal": [reviewed["y"].pk], "action": "reject", "reason": "暂缓"})
+    decide_batch(client, {"proposal": [reviewed["x"].pk], "action": "approve"})
     statuses = dict(Proposal.objects.filter(outcome="promote").values_list("pk", "status"))
     assert statuses == {reviewed["x"].pk: "approved", reviewed["y"].pk: "rejected"}
 

@@ -86,11 +86,11 @@ def test_explanation_reads_as_chinese_lines_for_the_county_official():
     result = evaluate(make_facts(grades={2023: COMPETENT, 2024: EXCELLENT, 2025: COMPETENT}))
     lines = result.explain_lines()
     assert lines[0] == "结论：晋升一级（12级→11级）"
-    basic = next(line for line in lines if line.startswith("✔ 基本条件1"))
+    basic = next(line for line in lines if line.startswith("✔ 符合：基本条件1"))
     assert "12级晋升11级需现职级任职满2年" in basic
     assert "2023-01-01起任现职级，至2025-12-31已满3年" in basic
     assert "计入年度均为称职及以上（2024 优秀、2025 称职）" in basic
-    assert "✔ 不予晋升情形5（群众满意度低于规定标准）：群众满意度85%，不低于70%" in lines
+    assert "✔ 未触发：不予晋升情形5（群众满意度低于规定标准）：群众满意度85%，不低于70%" in lines
     assert "  + 2024年度优秀：+2分" in lines
 
 

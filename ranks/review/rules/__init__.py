@@ -42,7 +42,7 @@ from .demotions import (
     dismissal,
     is_heavy,
 )
-from .engine import DEMOTE, HOLD, OUT_OF_TURN, OUTCOMES, PROMOTE, Evaluation, evaluate, evaluate_many
+from .engine import DEMOTE, HOLD, OUT_OF_TURN, OUTCOMES, PROMOTE, Evaluation, evaluate, evaluate_many, verdict
 from .facts import (
     BASICALLY_COMPETENT,
     COMMENDATION_LEVELS,
@@ -111,6 +111,7 @@ __all__ = [
     "dq_veto",
     "evaluate",
     "evaluate_many",
+    "verdict",
     "full_years",
     "is_heavy",
     "out_of_turn",

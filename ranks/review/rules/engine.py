@@ -44,6 +44,8 @@ class Evaluation:
     points: PointsSummary
     points_used: Decimal  # consumed by this promotion (0 unless promoted with the help of points)
     dismissal_recommended: bool
+    # Set when the level changed after the review date: the verdict is a hold that proposes nothing.
+    level_changed_on: date | None = None
 
     def condition(self, code: str) -> ConditionResult:
         return next(result for result in self.conditions if result.code == code)
@@ -65,6 +67,8 @@ class Evaluation:
         (pass or fail, evidence, parameters, switched off or not) is kept.
         """
         data = _json(dataclasses.asdict(self))
+        if data["level_changed_on"] is None:  # the usual case: not stored, so older explanations compare equal
+            del data["level_changed_on"]
         for condition in data["conditions"]:
             del condition["label"], condition["kind"]
         return data
@@ -104,19 +108,19 @@ class Evaluation:
             ),
             points_used=Decimal(data["points_used"]),
             dismissal_recommended=data["dismissal_recommended"],
+            level_changed_on=date.fromisoformat(data["level_changed_on"]) if data.get("level_changed_on") else None,
         )
 
     def explain_lines(self) -> list[str]:
-        """The lines a county official reads: the outcome, then each condition with ✔ / ✘ and its evidence."""
+        """The lines a county official reads: the outcome, then each condition with ✔ / ✘, the words that
+        say the same (符合 / 未触发 …) and its evidence."""
         lines = [_outcome_line(self)]
         for result in self.conditions:
+            mark, words = verdict(result.kind, result.passed, result.enabled)
             if not result.enabled:
-                mark = "—"
-            elif result.kind == BONUS and not result.passed:
-                mark = "·"
-            else:
-                mark = "✔" if result.passed else "✘"
-            lines.append(f"{mark} {labelled(result.label, clauses(result.evidence))}")
+                lines.append(f"{mark} {labelled(result.label, clauses(result.evidence))}")
+                continue
+            lines.append(f"{mark} {labelled(labelled(words, result.label), clauses(result.evidence))}")
         counted = [item for item in self.points.items if item.status == COUNTED]
         others = [item for item in self.points.items if item.status != COUNTED]
         if self.points.items:
@@ -124,6 +128,20 @@ class Evaluation:
             lines.extend(f"  + {item.evidence}" for item in counted)
             lines.extend(f"  · {item.evidence}" for item in others)
         return lines
+
+
+def verdict(kind: str, passed: bool, enabled: bool) -> tuple[str, str]:
+    """The mark and the words of one condition, worded so that both say the same to a Chinese reader:
+    a basic condition is met (✔ 符合) or not (✘ 不符合); a disqualifier or a demotion trigger that did
+    not fire passes (✔ 未触发), one that fired fails (✘ 触发); a bonus applies (✔ 适用) or not (· 不适用).
+    Worded when read, not when frozen: stored proposals read the same way."""
+    if not enabled:
+        return "—", _("switched off")
+    if kind in (DISQUALIFIER, DEMOTION):
+        return ("✔", _("not triggered")) if passed else ("✘", _("triggered"))
+    if kind == BONUS:
+        return ("✔", _("applies")) if passed else ("·", _("does not apply"))
+    return ("✔", _("met")) if passed else ("✘", _("not met"))
 
 
 def _outcome_line(evaluation: Evaluation) -> str:
@@ -140,6 +158,10 @@ def _outcome_line(evaluation: Evaluation) -> str:
         line += _("; uses %(points)s points") % {"points": number(evaluation.points_used)}
     if evaluation.dismissal_recommended:
         line += _("; dismissal recommended")
+    if evaluation.level_changed_on is not None:
+        line += _("; level changed on %(day)s after the review date: not evaluated again, nothing proposed") % {
+            "day": evaluation.level_changed_on.isoformat()
+        }
     return line
 
 
@@ -181,7 +203,9 @@ def evaluate(facts: CadreFacts, settings: RuleSettings | None = None, ladder=Non
     demote_levels = max((c.params["levels"] for c in demotions if not c.passed), default=0)
     eligible = facts.level_since is not None and level > HIGHEST_LEVEL
     points_used = Decimal("0")
-    if demote_levels and level < LOWEST_LEVEL:
+    if facts.level_changed_on is not None:
+        outcome, to_level = HOLD, level
+    elif demote_levels and level < LOWEST_LEVEL:
         outcome, to_level = DEMOTE, min(LOWEST_LEVEL, level + demote_levels)
     elif demote_levels or not eligible or not all(c.passed for c in requirements):
         outcome, to_level = HOLD, level
@@ -202,7 +226,8 @@ def evaluate(facts: CadreFacts, settings: RuleSettings | None = None, ladder=Non
         conditions=conditions,
         points=points,
         points_used=points_used,
-        dismissal_recommended=dismissal_result.enabled and not dismissal_result.passed,
+        dismissal_recommended=dismissal_result.enabled and not dismissal_result.passed and facts.level_changed_on is None,
+        level_changed_on=facts.level_changed_on,
     )
 
 

@@ -108,6 +108,9 @@ class CadreFacts:
     commendations: tuple[CommendationFact, ...] = ()
     # Points dated on or before this day were consumed by an earlier promotion.
     points_consumed_until: date | None = None
+    # The effective month of a change of level after ``review_date`` (an approval since): the cadre is not
+    # evaluated again for this year and nothing is proposed (DESIGN §5, as of the review date).
+    level_changed_on: date | None = None
 
     def __post_init__(self):
         if not HIGHEST_LEVEL <= self.level <= LOWEST_LEVEL:

@@ -87,7 +87,7 @@ OUTCOME_LABELS = {
 
 
 def grade_label(grade: str | None) -> str:
-    return _(GRADE_LABELS.get(grade, gettext_noop("Ungraded")))
+    return _(GRADE_LABELS.get(grade or "", gettext_noop("Ungraded")))
 
 
 def severity_label(severity: str) -> str:

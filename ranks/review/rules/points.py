@@ -80,7 +80,7 @@ def _excellent_items(facts: CadreFacts, settings: RuleSettings) -> list[PointIte
             evidence = _("%(year)s excellent year: %(points)s points, already used by the promotion of %(until)s") % {
                 "year": year,
                 "points": number(points),
-                "until": facts.points_consumed_until.isoformat(),
+                "until": _consumed_until(facts),
             }
         else:
             status = COUNTED
@@ -89,9 +89,14 @@ def _excellent_items(facts: CadreFacts, settings: RuleSettings) -> list[PointIte
     return items
 
 
+def _consumed_until(facts: CadreFacts) -> str:
+    """The day up to which points were consumed (only asked when ``_consumed`` said so)."""
+    return facts.points_consumed_until.isoformat() if facts.points_consumed_until is not None else ""
+
+
 def _commendation_items(facts: CadreFacts, settings: RuleSettings) -> list[PointItem]:
     candidates = sorted((c for c in facts.commendations if _in_period(c.awarded_on, facts)), key=lambda c: (c.awarded_on, c.id))
-    best = {}
+    best: dict[str, tuple] = {}
     for commendation in candidates:
         if _consumed(commendation.awarded_on, facts):
             continue
@@ -114,7 +119,7 @@ def _commendation_items(facts: CadreFacts, settings: RuleSettings) -> list[Point
                 "%(level)s commendation “%(title)s” (%(on)s): %(points)s points, already used by the promotion of %(until)s"
             ) % {
                 **described,
-                "until": facts.points_consumed_until.isoformat(),
+                "until": _consumed_until(facts),
             }
         elif best[commendation.honour][1] is not commendation:
             status = SUPERSEDED
@@ -150,7 +155,7 @@ def points_summary(facts: CadreFacts, settings: RuleSettings) -> PointsSummary:
         _excellent_items(facts, settings) + _commendation_items(facts, settings),
         key=lambda item: (item.on, item.source, item.ref),
     )
-    raw = defaultdict(Decimal)
+    raw: defaultdict[int, Decimal] = defaultdict(Decimal)
     for item in items:
         if item.status == COUNTED:
             raw[item.year] += item.points

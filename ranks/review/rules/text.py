@@ -34,11 +34,11 @@ def _separator(key: str, lookup) -> str:
     memo = _memo.get()
     if memo is None:
         return lookup()
-    key = ("separator", key)
+    memo_key = ("separator", key)
     try:
-        return memo[key]
+        return memo[memo_key]
     except KeyError:
-        memo[key] = text = lookup()
+        memo[memo_key] = text = lookup()
         return text
 
 
