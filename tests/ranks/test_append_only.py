@@ -9,8 +9,9 @@ import datetime
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from ranks import services
+from ranks.ladder import services as ladder_services
 from ranks.models import RankChange, RosterLine
+from ranks.rosters import services as roster_services
 
 pytestmark = [
     pytest.mark.django_db,
@@ -33,8 +34,8 @@ def change(grade, cadre_x):
 
 @pytest.fixture
 def locked_line(change, county_approver):
-    roster = services.roster_generate(month=JAN, user=county_approver)
-    services.roster_lock(roster=roster, user=county_approver)
+    roster = roster_services.roster_generate(month=JAN, user=county_approver)
+    roster_services.roster_lock(roster=roster, user=county_approver)
     return RosterLine.objects.get(roster=roster)
 
 
@@ -61,7 +62,7 @@ def test_a_rank_change_cannot_be_deleted(change):
 
 
 def test_new_rank_changes_are_still_recorded(change, cadre_x, county_approver):
-    services.rank_change_record(
+    ladder_services.rank_change_record(
         cadre=cadre_x,
         kind=RankChange.Kind.CORRECTION,
         to_level=11,
@@ -93,15 +94,15 @@ def test_a_locked_roster_line_cannot_be_deleted(locked_line):
 
 
 def test_a_draft_line_cannot_be_moved_into_a_locked_roster(locked_line, county_approver):
-    draft = services.roster_generate(month=FEB, user=county_approver)
+    draft = roster_services.roster_generate(month=FEB, user=county_approver)
     line = RosterLine.objects.get(roster=draft)
     with refused(), transaction.atomic():
         RosterLine.objects.filter(pk=line.pk).update(roster=locked_line.roster)
 
 
 def test_draft_roster_lines_stay_free(change, county_approver):
-    roster = services.roster_generate(month=JAN, user=county_approver)
-    services.roster_generate(month=JAN, user=county_approver)  # regenerating deletes and rewrites the lines
+    roster = roster_services.roster_generate(month=JAN, user=county_approver)
+    roster_services.roster_generate(month=JAN, user=county_approver)  # regenerating deletes and rewrites the lines
     RosterLine.objects.filter(roster=roster).update(remarks="draft note")
     RosterLine.objects.filter(roster=roster).delete()
     assert not RosterLine.objects.filter(roster=roster).exists()
