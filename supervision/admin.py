@@ -71,7 +71,8 @@ class PetitionAdmin(ReadOnlyForCountyAdmin):
     list_display = ("received_on", "summary", "township", "village", "cadre", "channel", "anonymous", "status", "deadline")
     list_filter = ("status", "township", "channel", "anonymous")
     search_fields = ("summary",)
-    exclude = ("reporter_encrypted",)
+    # The full text is for supervisors only (Petition.content_for); the county administrator is not one.
+    exclude = ("reporter_encrypted", "content")
 
 
 @admin.register(PetitionStep)

@@ -24,7 +24,7 @@ HEADERS = [
     "办理结论",
     "超期",
 ]
-REPORTER_HEADERS = ["举报人", "举报人电话"]
+REPORTER_HEADERS = ["举报人", "举报人电话", "全文"]
 
 
 def export_petitions(*, user, queryset):
@@ -48,7 +48,7 @@ def export_petitions(*, user, queryset):
             petition.cadre.name if petition.cadre else "",
             petition.get_channel_display(),
             "是" if petition.anonymous else "否",
-            petition.summary,
+            petition.summary_shown,
             petition.received_on,
             petition.deadline,
             petition.get_status_display(),
@@ -59,6 +59,7 @@ def export_petitions(*, user, queryset):
         if with_reporter:
             reporter = petition.reporter_for(user) or {}
             row += [reporter.get("name", "（匿名）" if petition.anonymous else ""), reporter.get("phone", "")]
+            row.append(petition.content_for(user))
         ws.append(row)
         count += 1
     buffer = io.BytesIO()

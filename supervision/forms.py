@@ -8,6 +8,7 @@ from cadre_mgmt.cadres.models import Cadre, Village
 from cadre_mgmt.cadres.selectors import cadres_for_user, townships_for_user, villages_for_user
 
 from .models import AffairsDisclosure, Petition, RectificationItem, Sanction, VetoEvent
+from .models.petitions import SUMMARY_WARNING
 from .selectors import petitions_for_user, sanctions_for_user
 
 
@@ -51,8 +52,12 @@ class PetitionForm(forms.Form):
     reporter_name = forms.CharField(label=_("Reporter's name"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("Reporter's phone"), max_length=30, required=False)
     reporter_address = forms.CharField(label=_("Reporter's address"), max_length=100, required=False)
-    summary = forms.CharField(label=_("summary"), max_length=200)
-    content = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(label=_("summary"), max_length=200, help_text=SUMMARY_WARNING)
+    content = forms.CharField(
+        label=_("full text"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Seen by the discipline inspection commission only."),
+    )
     received_on = forms.DateField(label=_("received on"), widget=DateInput())
     deadline = forms.DateField(
         label=_("deadline"), widget=DateInput(), required=False, help_text=_("Leave empty for the default (60 days).")

@@ -136,7 +136,8 @@ def petition_detail(request, pk):
     step_form = PetitionStepForm(initial={"to_status": choices[0][0]}, choices=choices) if choices else None
     overdue_now = rules.petition_is_overdue(status=petition.status, deadline=petition.deadline, day=timezone.localdate())
     context = _context(request, "petitions", petition=petition, step_form=step_form, overdue_now=overdue_now)
-    context.update(reporter=petition.reporter_for(request.user), steps=petition.steps.select_related("by"))
+    context.update(reporter=petition.reporter_for(request.user), content=petition.content_for(request.user))
+    context.update(steps=petition.steps.select_related("by"))
     return render(request, "supervision/petition_detail.html", context)
 
 
