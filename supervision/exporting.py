@@ -8,6 +8,7 @@ from openpyxl.styles import Font
 
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record
+from cadre_mgmt.cadres.exporting import safe_row
 
 HEADERS = [
     "编号",
@@ -60,7 +61,7 @@ def export_petitions(*, user, queryset):
             reporter = petition.reporter_for(user) or {}
             row += [reporter.get("name", "（匿名）" if petition.anonymous else ""), reporter.get("phone", "")]
             row.append(petition.content_for(user))
-        ws.append(row)
+        ws.append(safe_row(ws, row))
         count += 1
     buffer = io.BytesIO()
     wb.save(buffer)
