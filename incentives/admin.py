@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from cadre_mgmt.admin import CountyAdminReadOnly, is_county_admin
+
 from . import services
 from .models import (
     Commendation,
@@ -31,48 +33,31 @@ class PayScaleForm(forms.ModelForm):
             self.add_error(None, exc)
 
 
-class CountyAdminOnly(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return request.user.is_county_admin
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_county_admin
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CommendationPoints)
-class CommendationPointsAdmin(CountyAdminOnly):
+class CommendationPointsAdmin(CountyAdminReadOnly):
     list_display = ("level", "points", "updated_at")
     fields = ("level", "points")
     readonly_fields = ("level",)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_county_admin
+        return is_county_admin(request)
 
     def save_model(self, request, obj, form, change):
         services.commendation_points_save(user=request.user, level=obj.level, points=form.cleaned_data["points"])
 
 
 @admin.register(PayScale)
-class PayScaleAdmin(CountyAdminOnly):
+class PayScaleAdmin(CountyAdminReadOnly):
     """Effective-dated: add a row from a later month; a row already in force cannot be changed or deleted."""
 
     list_display = ("effective_from", "post", "base_pay", "performance_pay", "note", "created_by")
     fields = ("effective_from", "post", "base_pay", "performance_pay", "note")
 
     def has_add_permission(self, request):
-        return request.user.is_county_admin
+        return is_county_admin(request)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_county_admin
+        return is_county_admin(request)
 
     def save_model(self, request, obj, form, change):
         services.pay_scale_save(user=request.user, scale=obj)
@@ -83,33 +68,33 @@ class PayScaleAdmin(CountyAdminOnly):
 
 
 @admin.register(Commendation)
-class CommendationAdmin(CountyAdminOnly):
+class CommendationAdmin(CountyAdminReadOnly):
     list_display = ("awarded_on", "title", "level", "cadre", "village", "township")
     list_filter = ("level", "township")
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(CountyAdminOnly):
+class TrainingRecordAdmin(CountyAdminReadOnly):
     list_display = ("trained_on", "cadre", "course", "hours")
 
 
 @admin.register(InsuranceEnrolment)
-class InsuranceEnrolmentAdmin(CountyAdminOnly):
+class InsuranceEnrolmentAdmin(CountyAdminReadOnly):
     list_display = ("cadre", "scheme", "start_month", "status")
     list_filter = ("scheme", "status")
 
 
 @admin.register(PoliticalRecommendation)
-class PoliticalRecommendationAdmin(CountyAdminOnly):
+class PoliticalRecommendationAdmin(CountyAdminReadOnly):
     list_display = ("cadre", "kind", "level", "recommended_on", "status")
 
 
 @admin.register(HardshipAid)
-class HardshipAidAdmin(CountyAdminOnly):
+class HardshipAidAdmin(CountyAdminReadOnly):
     list_display = ("cadre", "reason", "amount_requested", "amount_granted", "status", "paid_on")
     list_filter = ("status",)
 
 
 @admin.register(HardshipAidStep)
-class HardshipAidStepAdmin(CountyAdminOnly):
+class HardshipAidStepAdmin(CountyAdminReadOnly):
     list_display = ("aid", "from_status", "to_status", "amount", "by", "at")

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_mgmt.accounts.scoping import writable_for_user
+from cadre_mgmt.cadres import formfields
 from cadre_mgmt.cadres.forms import DateInput
 from cadre_mgmt.cadres.models import Cadre, Village
 
@@ -27,8 +28,8 @@ class CadreChoiceMixin:
 
 
 class CommendationForm(CadreChoiceMixin, forms.Form):
-    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=None, required=False)
-    village = forms.ModelChoiceField(
+    cadre = formfields.ModelChoiceField(label=_("cadre"), queryset=None, required=False)
+    village = formfields.ModelChoiceField(
         label=_("village (collective honour)"),
         queryset=None,
         required=False,
@@ -53,7 +54,7 @@ class CommendationForm(CadreChoiceMixin, forms.Form):
 
 
 class TrainingForm(CadreChoiceMixin, forms.Form):
-    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=None)
+    cadre = formfields.ModelChoiceField(label=_("cadre"), queryset=None)
     course = forms.CharField(label=_("course"), max_length=200)
     organizer = forms.CharField(label=_("organizer"), max_length=100)
     hours = forms.DecimalField(label=_("hours"), max_digits=5, decimal_places=1, min_value=Decimal("0.5"))
@@ -69,7 +70,7 @@ class YearForm(forms.Form):
 
 
 class InsuranceForm(CadreChoiceMixin, forms.Form):
-    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=None)
+    cadre = formfields.ModelChoiceField(label=_("cadre"), queryset=None)
     scheme = forms.ChoiceField(label=_("scheme"), choices=InsuranceEnrolment.Scheme.choices)
     start_month = forms.DateField(label=_("start month"), widget=DateInput(), help_text=_("Any day of the month."))
     status = forms.ChoiceField(label=_("status"), choices=InsuranceEnrolment.Status.choices)
@@ -81,7 +82,7 @@ class InsuranceForm(CadreChoiceMixin, forms.Form):
 
 
 class RecommendationForm(CadreChoiceMixin, forms.Form):
-    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=None)
+    cadre = formfields.ModelChoiceField(label=_("cadre"), queryset=None)
     kind = forms.ChoiceField(label=_("recommended as"), choices=PoliticalRecommendation.Kind.choices)
     level = forms.ChoiceField(label=_("level"), choices=PoliticalRecommendation.Level.choices)
     recommended_on = forms.DateField(label=_("recommended on"), widget=DateInput())
@@ -99,7 +100,7 @@ class RecommendationOutcomeForm(forms.Form):
 
 
 class AidForm(CadreChoiceMixin, forms.Form):
-    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=None)
+    cadre = formfields.ModelChoiceField(label=_("cadre"), queryset=None)
     reason = forms.CharField(label=_("reason"), max_length=300)
     amount_requested = forms.DecimalField(label=_("amount requested"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
     supporting_note = forms.CharField(label=_("supporting note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -2,11 +2,14 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import scope_for_user, township_allowed_for_user
 from cadre_mgmt.cadres.models import Cadre
 from cadre_mgmt.lookups import ids_in
@@ -37,7 +40,7 @@ class CommendationFact:
     honour_key: str
 
 
-def _fact(commendation, *, collective):
+def _fact(commendation: Commendation, *, collective: bool) -> CommendationFact:
     return CommendationFact(
         id=commendation.id,
         level=commendation.level,
@@ -48,7 +51,7 @@ def _fact(commendation, *, collective):
     )
 
 
-def commendations_for(*, cadre_ids, up_to) -> dict[int, list[CommendationFact]]:
+def commendations_for(*, cadre_ids: Iterable[int], up_to: datetime.date) -> dict[int, list[CommendationFact]]:
     """Honours of each cadre awarded on or before ``up_to``, oldest first; four queries for any number of cadres.
 
     A collective honour of a village is listed (collective=True) for the cadres of that village who
@@ -60,8 +63,11 @@ def commendations_for(*, cadre_ids, up_to) -> dict[int, list[CommendationFact]]:
         return result
     own = Commendation.objects.filter(ids_in("cadre_id", cadre_ids), awarded_on__lte=up_to).order_by("awarded_on", "id")
     for commendation in own:
-        result[commendation.cadre_id].append(_fact(commendation, collective=False))
-    holders = defaultdict(set)  # village id → ids of its secretary/director among the cadres asked for
+        if commendation.cadre_id is not None:  # always: filtered by cadre
+            result[commendation.cadre_id].append(_fact(commendation, collective=False))
+    holders: defaultdict[int | None, set[int]] = defaultdict(
+        set
+    )  # village id → ids of its secretary/director among the cadres asked for
     holding = Cadre.objects.filter(ids_in("id", cadre_ids), posts__code__in=rules.COLLECTIVE_HONOUR_POSTS).order_by()
     for cadre_id, village_id in holding.values_list("pk", "village_id").distinct():
         holders[village_id].add(cadre_id)
@@ -75,7 +81,7 @@ def commendations_for(*, cadre_ids, up_to) -> dict[int, list[CommendationFact]]:
     return result
 
 
-def cadre_commendations(*, cadre, up_to, limit=10) -> list[CommendationFact]:
+def cadre_commendations(*, cadre: Cadre, up_to: datetime.date, limit: int = 10) -> list[CommendationFact]:
     """The cadre file's honours, newest first, in one query (the cadre's posts are prefetched on that page)."""
     holds_post = any(post.code in rules.COLLECTIVE_HONOUR_POSTS for post in cadre.posts.all())
     who = Q(cadre=cadre) | Q(village_id=cadre.village_id) if holds_post else Q(cadre=cadre)
@@ -90,7 +96,7 @@ def commendation_points_table() -> dict[str, Decimal]:
     return table
 
 
-def training_totals(*, cadre_ids, year) -> dict[int, Decimal]:
+def training_totals(*, cadre_ids: Iterable[int], year: int) -> dict[int, Decimal]:
     """Training hours of each cadre in ``year`` (0 for none); one query."""
     cadre_ids = list(cadre_ids)
     totals = {cadre_id: Decimal("0.0") for cadre_id in cadre_ids}
@@ -104,11 +110,11 @@ def training_totals(*, cadre_ids, year) -> dict[int, Decimal]:
     return totals
 
 
-def _month_start(day):
+def _month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-def pay_components(*, cadre, month) -> dict:
+def pay_components(*, cadre: Cadre, month: datetime.date) -> dict:
     """Base and performance pay of a cadre for a month, as the county's pay scale sets them.
 
     The month is paid if the cadre is in post on its first day or joins during it (a cadre who left
@@ -128,14 +134,16 @@ def pay_components(*, cadre, month) -> dict:
     if not posts:
         return {**nothing, "in_post": True}
     rows = PayScale.objects.filter(effective_from__lte=month).filter(Q(post__in=posts) | Q(post__isnull=True))
-    latest = {}
-    for row in rows.order_by("effective_from", "id"):
-        latest[row.post_id] = row
+    latest: dict[int | None, PayScale] = {}
+    for scale in rows.order_by("effective_from", "id"):
+        latest[scale.post_id] = scale
     best = None
     for post in posts:
-        row = latest.get(post.pk) or latest.get(None)
-        if row is not None and (best is None or row.base_pay + row.performance_pay > best[1].base_pay + best[1].performance_pay):
-            best = (post, row)
+        candidate = latest.get(post.pk) or latest.get(None)
+        if candidate is not None and (
+            best is None or candidate.base_pay + candidate.performance_pay > best[1].base_pay + best[1].performance_pay
+        ):
+            best = (post, candidate)
     if best is None:
         return {**nothing, "in_post": True}
     post, row = best
@@ -152,22 +160,22 @@ def pay_components(*, cadre, month) -> dict:
 # --- Who may do what -----------------------------------------------------------------------------
 
 
-def can_read_incentives(user) -> bool:
+def can_read_incentives(user: User) -> bool:
     """County roles, township staff (their township) and finance; supervisors work in supervision."""
     return user.is_authenticated and (user.is_county_approver or user.is_township_staff or user.is_finance)
 
 
-def can_record_incentives(user) -> bool:
+def can_record_incentives(user: User) -> bool:
     """Township staff keep their cadres' records; the county administrator may record anything."""
     return user.is_authenticated and (user.is_township_staff or user.is_county_admin)
 
 
-def can_change_pay_scale(user) -> bool:
+def can_change_pay_scale(user: User) -> bool:
     """The pay scale is the county administrator's (in the admin)."""
     return user.is_authenticated and user.is_county_admin
 
 
-def aid_can_take(user, aid, to_status) -> bool:
+def aid_can_take(user: User, aid: HardshipAid, to_status: str) -> bool:
     """May this user take the step to ``to_status``? (Not whether the step is in order: see the rules.)"""
     stage = rules.AID_STAGE.get(to_status)
     if stage == "township":
@@ -179,25 +187,28 @@ def aid_can_take(user, aid, to_status) -> bool:
     return False
 
 
-def aid_step_choices(*, user, aid) -> list[tuple[str, str]]:
+def aid_step_choices(*, user: User, aid: HardshipAid) -> list[tuple[str, str]]:
     """The next steps of the case this user may take, as form choices."""
     steps = [status for status in rules.AID_TRANSITIONS[aid.status] if aid_can_take(user, aid, status)]
-    return [(status, HardshipAid.Status(status).label) for status in steps]
+    return [(status, str(HardshipAid.Status(status).label)) for status in steps]
 
 
-def recommendations_decidable(recommendations, *, user):
+def recommendations_decidable(
+    recommendations: Iterable[PoliticalRecommendation], *, user: User
+) -> Iterable[PoliticalRecommendation]:
     """Mark each recommendation of a page with ``can_decide``: still open, and of a township the user writes to."""
     for recommendation in recommendations:
-        recommendation.can_decide = recommendation.status == PoliticalRecommendation.Status.RECOMMENDED and (
+        can_decide = recommendation.status == PoliticalRecommendation.Status.RECOMMENDED and (
             township_allowed_for_user(user, recommendation.cadre.township_id)
         )
+        setattr(recommendation, "can_decide", can_decide)  # noqa: B010 - an attribute for the template
     return recommendations
 
 
 # --- Page lists (all scoped) ----------------------------------------------------------------------
 
 
-def commendations_for_user(*, user):
+def commendations_for_user(*, user: User) -> QuerySet[Commendation]:
     if not can_read_incentives(user):
         return Commendation.objects.none()
     return scope_for_user(
@@ -205,7 +216,7 @@ def commendations_for_user(*, user):
     )
 
 
-def trainings_for_user(*, user):
+def trainings_for_user(*, user: User) -> QuerySet[TrainingRecord]:
     if not can_read_incentives(user):
         return TrainingRecord.objects.none()
     return scope_for_user(
@@ -215,7 +226,7 @@ def trainings_for_user(*, user):
     )
 
 
-def training_year_totals(*, user, year):
+def training_year_totals(*, user: User, year: int) -> QuerySet[TrainingRecord, dict[str, Any]]:
     """Per-cadre totals of a year for the training page: rows of (cadre fields, hours, courses)."""
     return (
         trainings_for_user(user=user)
@@ -226,7 +237,7 @@ def training_year_totals(*, user, year):
     )
 
 
-def insurances_for_user(*, user):
+def insurances_for_user(*, user: User) -> QuerySet[InsuranceEnrolment]:
     if not can_read_incentives(user):
         return InsuranceEnrolment.objects.none()
     return scope_for_user(
@@ -236,7 +247,7 @@ def insurances_for_user(*, user):
     )
 
 
-def recommendations_for_user(*, user):
+def recommendations_for_user(*, user: User) -> QuerySet[PoliticalRecommendation]:
     if not can_read_incentives(user):
         return PoliticalRecommendation.objects.none()
     return scope_for_user(
@@ -246,7 +257,7 @@ def recommendations_for_user(*, user):
     )
 
 
-def aids_for_user(*, user):
+def aids_for_user(*, user: User) -> QuerySet[HardshipAid]:
     if not can_read_incentives(user):
         return HardshipAid.objects.none()
     return scope_for_user(
@@ -254,10 +265,10 @@ def aids_for_user(*, user):
     )
 
 
-def pay_scale_rows():
+def pay_scale_rows() -> QuerySet[PayScale]:
     return PayScale.objects.select_related("post", "created_by").order_by("-effective_from", "post__sort_order")
 
 
-def levels_with_points():
+def levels_with_points() -> list[tuple[str, str, Decimal | None]]:
     table = commendation_points_table()
-    return [(value, label, table.get(value)) for value, label in CommendationLevel.choices]
+    return [(value, str(label), table.get(value)) for value, label in CommendationLevel.choices]

@@ -1,13 +1,20 @@
 """Writes of the incentives area. Every function runs in one transaction and writes its audit record."""
 
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, audited_create, audited_update, diff, snapshot
+from cadre_mgmt.cadres.models import Cadre, Post, Village
 
 from . import rules
 from .models import (
@@ -23,18 +30,26 @@ from .models import (
 from .selectors import aid_can_take
 
 
-def _require_recorder(user, township_id):
+def _require_recorder(user: User, township_id: int | None) -> None:
     """Township staff write their own township's records; the county administrator writes any."""
     if not township_allowed_for_user(user, township_id):
         raise PermissionDenied
 
 
-def _not_future(day, field):
+def _not_future(day: datetime.date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
 
 
-def _audited_save(instance, *, actor, values, summary, fields, new_action=AuditRecord.Action.CREATE):
+def _audited_save(
+    instance: Model,
+    *,
+    actor: User,
+    values: dict,
+    summary: str,
+    fields: Sequence[str],
+    new_action: str = AuditRecord.Action.CREATE,
+) -> dict:
     """Create or update one row of a one-per-key table: ``audited_update`` for a stored row; for a new one
     the same tail with nothing before (changes {field: [None, value]}, action ``new_action``)."""
     if instance.pk:
@@ -52,11 +67,23 @@ def _audited_save(instance, *, actor, values, summary, fields, new_action=AuditR
 
 
 @transaction.atomic
-def commendation_record(*, user, level, title, issuer, awarded_on, cadre=None, village=None):
+def commendation_record(
+    *,
+    user: User,
+    level: str,
+    title: str,
+    issuer: str,
+    awarded_on: datetime.date,
+    cadre: Cadre | None = None,
+    village: Village | None = None,
+) -> Commendation:
     """Record an honour of a cadre, or of a village (a collective honour)."""
-    if (cadre is None) == (village is None):
+    if cadre is not None and village is None:
+        township_id = cadre.township_id
+    elif village is not None and cadre is None:
+        township_id = village.township_id
+    else:
         raise ValidationError(_("A commendation goes to one cadre or to one village (collective honour)."))
-    township_id = cadre.township_id if cadre is not None else village.township_id
     _require_recorder(user, township_id)
     _not_future(awarded_on, "awarded_on")
     commendation = Commendation(
@@ -78,7 +105,7 @@ def commendation_record(*, user, level, title, issuer, awarded_on, cadre=None, v
 
 
 @transaction.atomic
-def commendation_points_save(*, user, level, points):
+def commendation_points_save(*, user: User, level: str, points: Decimal) -> CommendationPoints:
     """The county administrator changes the points of a commendation level."""
     if not user.is_county_admin:
         raise PermissionDenied
@@ -94,7 +121,9 @@ def commendation_points_save(*, user, level, points):
 
 
 @transaction.atomic
-def training_record(*, user, cadre, course, organizer, hours, trained_on):
+def training_record(
+    *, user: User, cadre: Cadre, course: str, organizer: str, hours: Decimal, trained_on: datetime.date
+) -> TrainingRecord:
     _require_recorder(user, cadre.township_id)
     _not_future(trained_on, "trained_on")
     record = TrainingRecord(cadre=cadre, course=course, organizer=organizer, hours=hours, trained_on=trained_on, recorded_by=user)
@@ -107,7 +136,9 @@ INSURANCE_FIELDS = ("start_month", "status", "note")
 
 
 @transaction.atomic
-def insurance_save(*, user, cadre, scheme, start_month, status, note=""):
+def insurance_save(
+    *, user: User, cadre: Cadre, scheme: str, start_month: datetime.date, status: str, note: str = ""
+) -> InsuranceEnrolment:
     """Enrol a cadre in a scheme, or update the enrolment (one row per cadre and scheme)."""
     _require_recorder(user, cadre.township_id)
     start_month = start_month.replace(day=1)
@@ -119,7 +150,9 @@ def insurance_save(*, user, cadre, scheme, start_month, status, note=""):
 
 
 @transaction.atomic
-def recommendation_record(*, user, cadre, kind, level, recommended_on, note=""):
+def recommendation_record(
+    *, user: User, cadre: Cadre, kind: str, level: str, recommended_on: datetime.date, note: str = ""
+) -> PoliticalRecommendation:
     _require_recorder(user, cadre.township_id)
     _not_future(recommended_on, "recommended_on")
     recommendation = PoliticalRecommendation(
@@ -134,7 +167,9 @@ def recommendation_record(*, user, cadre, kind, level, recommended_on, note=""):
 
 
 @transaction.atomic
-def recommendation_set_status(*, user, recommendation, status, note=None):
+def recommendation_set_status(
+    *, user: User, recommendation: PoliticalRecommendation, status: str, note: str | None = None
+) -> PoliticalRecommendation:
     recommendation = PoliticalRecommendation.objects.select_for_update().select_related("cadre").get(pk=recommendation.pk)
     _require_recorder(user, recommendation.cadre.township_id)
     if recommendation.status != PoliticalRecommendation.Status.RECOMMENDED:
@@ -156,7 +191,7 @@ AID_APPLIED_FIELDS = ("cadre", "reason", "amount_requested", "status")
 
 
 @transaction.atomic
-def aid_apply(*, user, cadre, reason, amount_requested, supporting_note=""):
+def aid_apply(*, user: User, cadre: Cadre, reason: str, amount_requested: Decimal, supporting_note: str = "") -> HardshipAid:
     _require_recorder(user, cadre.township_id)
     aid = HardshipAid(
         cadre=cadre, reason=reason, amount_requested=amount_requested, supporting_note=supporting_note, applied_by=user
@@ -167,7 +202,15 @@ def aid_apply(*, user, cadre, reason, amount_requested, supporting_note=""):
 
 
 @transaction.atomic
-def aid_step(*, user, aid, to_status, note="", amount_granted=None, paid_on=None):
+def aid_step(
+    *,
+    user: User,
+    aid: HardshipAid,
+    to_status: str,
+    note: str = "",
+    amount_granted: Decimal | None = None,
+    paid_on: datetime.date | None = None,
+) -> HardshipAid:
     """Take one step of a hardship aid case: township review, county decision (with the amount), payment."""
     aid = HardshipAid.objects.select_for_update().select_related("cadre").get(pk=aid.pk)
     if not aid_can_take(user, aid, to_status):
@@ -179,7 +222,8 @@ def aid_step(*, user, aid, to_status, note="", amount_granted=None, paid_on=None
             _("A case that is “%(current)s” cannot move to “%(target)s”.")
             % {"current": aid.get_status_display(), "target": HardshipAid.Status(to_status).label}
         )
-    from_status, values, step_amount = aid.status, {"status": to_status}, None
+    from_status, step_amount = aid.status, None
+    values: dict[str, object] = {"status": to_status}
     if to_status == HardshipAid.Status.COUNTY_APPROVED:
         if amount_granted is None or amount_granted <= 0:
             raise ValidationError({"amount_granted": _("Give the amount granted.")})
@@ -204,7 +248,7 @@ def aid_step(*, user, aid, to_status, note="", amount_granted=None, paid_on=None
 PAY_FIELDS = ("effective_from", "post", "base_pay", "performance_pay", "note")
 
 
-def pay_scale_validate(*, scale):
+def pay_scale_validate(*, scale: PayScale) -> None:
     """Refuse a change that would rewrite a month already begun (reads only; the admin form calls it too)."""
     this_month = timezone.localdate().replace(day=1)
     if scale.effective_from is not None and scale.effective_from.day != 1:
@@ -220,7 +264,7 @@ def pay_scale_validate(*, scale):
 
 
 @transaction.atomic
-def pay_scale_save(*, user, scale):
+def pay_scale_save(*, user: User, scale: PayScale) -> PayScale:
     """Add a pay scale row (or correct one that has not started yet). A month already begun is never changed."""
     if not user.is_county_admin:
         raise PermissionDenied
@@ -236,7 +280,15 @@ def pay_scale_save(*, user, scale):
 
 
 @transaction.atomic
-def pay_scale_seed(*, user, effective_from, base_pay, performance_pay, post=None, note=""):
+def pay_scale_seed(
+    *,
+    user: User,
+    effective_from: datetime.date,
+    base_pay: Decimal,
+    performance_pay: Decimal,
+    post: Post | None = None,
+    note: str = "",
+) -> PayScale:
     """Set up the county's pay scale (demo data and first configuration): back-dating allowed, idempotent."""
     if not user.is_county_admin:
         raise PermissionDenied

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import get_object_for_user, require
+from cadre_mgmt.listexport import export_response
 from cadre_mgmt.web import list_page, paginate, post_action, submit_form
 
-from . import services
+from . import listings, services
 from .forms import (
     AidForm,
     AidStepForm,
@@ -89,6 +90,12 @@ def commendation_list(request):
 
 
 @login_required
+def commendation_export(request):
+    _reader(request)
+    return export_response(request, listings.COMMENDATIONS, commendations_for_user(user=request.user))
+
+
+@login_required
 def commendation_create(request):
     _recorder(request)
     form = CommendationForm(request.POST or None, user=request.user)
@@ -101,14 +108,26 @@ def commendation_create(request):
 # --- Training ------------------------------------------------------------------------------------
 
 
+def _training_year_records(request):
+    """The year the page shows (from its form, this year by default) and the user's training records of it."""
+    form = YearForm(request.GET or None)
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
+    return form, year, trainings_for_user(user=request.user).filter(trained_on__year=year)
+
+
 @login_required
 def training_list(request):
     _reader(request)
-    form = YearForm(request.GET or None)
-    year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
-    records = trainings_for_user(user=request.user).filter(trained_on__year=year)
+    form, year, records = _training_year_records(request)
     totals = training_year_totals(user=request.user, year=year)
     return _listing(request, "training", records, "training", form=form, year=year, totals=totals)
+
+
+@login_required
+def training_export(request):
+    _reader(request)
+    _form, _year, records = _training_year_records(request)
+    return export_response(request, listings.TRAININGS, records)
 
 
 def _training_year(record):
@@ -134,6 +153,12 @@ def insurance_list(request):
 
 
 @login_required
+def insurance_export(request):
+    _reader(request)
+    return export_response(request, listings.INSURANCES, insurances_for_user(user=request.user))
+
+
+@login_required
 def insurance_create(request):
     _recorder(request)
     form = InsuranceForm(request.POST or None, user=request.user, initial={"start_month": timezone.localdate().replace(day=1)})
@@ -152,6 +177,12 @@ def recommendation_list(request):
     recommendations_decidable(page, user=request.user)
     context = _list_context(request, "recommendations", page=page, query=query, outcome_form=RecommendationOutcomeForm())
     return render(request, "incentives/recommendation_list.html", context)
+
+
+@login_required
+def recommendation_export(request):
+    _reader(request)
+    return export_response(request, listings.RECOMMENDATIONS, recommendations_for_user(user=request.user))
 
 
 @login_required
@@ -193,6 +224,12 @@ def recommendation_outcome(request, pk):
 def aid_list(request):
     _reader(request)
     return _listing(request, "aid", aids_for_user(user=request.user), "aid")
+
+
+@login_required
+def aid_export(request):
+    _reader(request)
+    return export_response(request, listings.AIDS, aids_for_user(user=request.user))
 
 
 @login_required
@@ -243,3 +280,9 @@ def pay_scale_list(request):
     context = {"rows": pay_scale_rows(), "levels": levels_with_points(), "active_tab": "pay"}
     context["can_change_pay_scale"] = can_change_pay_scale(request.user)
     return render(request, "incentives/pay_scale_list.html", context)
+
+
+@login_required
+def pay_scale_export(request):
+    _reader(request)
+    return export_response(request, listings.PAY_SCALE, pay_scale_rows())

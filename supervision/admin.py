@@ -7,6 +7,8 @@ field) and only ``Petition.reporter_for`` reveals it, on the supervisor's pages.
 
 from django.contrib import admin
 
+from cadre_mgmt.admin import CountyAdminReadOnly, is_county_admin
+
 from . import services
 from .models import (
     AffairsDisclosure,
@@ -24,41 +26,17 @@ from .models import (
 )
 
 
-class ReadOnlyForCountyAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return request.user.is_county_admin
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_county_admin
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SupervisionSettings)
-class SupervisionSettingsAdmin(admin.ModelAdmin):
+class SupervisionSettingsAdmin(CountyAdminReadOnly):
+    """The one row the county administrator edits here (through the audited settings service)."""
+
     list_display = ("__str__", "petition_deadline_days", "disclosure_period_months", "disclosure_due_days")
 
-    def has_module_permission(self, request):
-        return request.user.is_county_admin
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_county_admin
-
     def has_change_permission(self, request, obj=None):
-        return request.user.is_county_admin
+        return is_county_admin(request)
 
     def has_add_permission(self, request):
-        return request.user.is_county_admin and not SupervisionSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return is_county_admin(request) and not SupervisionSettings.objects.exists()
 
     def save_model(self, request, obj, form, change):
         services.supervision_settings_update(
@@ -67,65 +45,66 @@ class SupervisionSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Petition)
-class PetitionAdmin(ReadOnlyForCountyAdmin):
+class PetitionAdmin(CountyAdminReadOnly):
     list_display = ("received_on", "summary", "township", "village", "cadre", "channel", "anonymous", "status", "deadline")
     list_filter = ("status", "township", "channel", "anonymous")
     search_fields = ("summary",)
-    exclude = ("reporter_encrypted",)
+    # The full text is for supervisors only (Petition.content_for); the county administrator is not one.
+    exclude = ("reporter_encrypted", "content")
 
 
 @admin.register(PetitionStep)
-class PetitionStepAdmin(ReadOnlyForCountyAdmin):
+class PetitionStepAdmin(CountyAdminReadOnly):
     list_display = ("petition", "from_status", "to_status", "by", "at")
     list_filter = ("to_status",)
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ReadOnlyForCountyAdmin):
+class InspectionAdmin(CountyAdminReadOnly):
     list_display = ("inspected_on", "township", "team")
     list_filter = ("township",)
 
 
 @admin.register(RectificationItem)
-class RectificationItemAdmin(ReadOnlyForCountyAdmin):
+class RectificationItemAdmin(CountyAdminReadOnly):
     list_display = ("description", "inspection", "village", "deadline", "status", "done_on")
     list_filter = ("status",)
 
 
 @admin.register(AffairsDisclosure)
-class AffairsDisclosureAdmin(ReadOnlyForCountyAdmin):
+class AffairsDisclosureAdmin(CountyAdminReadOnly):
     list_display = ("village", "period_start", "category", "published_on")
     list_filter = ("category", "period_start")
 
 
 @admin.register(DisclosureFlag)
-class DisclosureFlagAdmin(ReadOnlyForCountyAdmin):
+class DisclosureFlagAdmin(CountyAdminReadOnly):
     list_display = ("village", "period_start", "category", "kind", "due_on", "flagged_on")
     list_filter = ("kind", "period_start")
 
 
 @admin.register(WarningEducationSession)
-class WarningEducationSessionAdmin(ReadOnlyForCountyAdmin):
+class WarningEducationSessionAdmin(CountyAdminReadOnly):
     list_display = ("held_on", "township", "title")
 
 
 @admin.register(Sanction)
-class SanctionAdmin(ReadOnlyForCountyAdmin):
+class SanctionAdmin(CountyAdminReadOnly):
     list_display = ("cadre", "severity", "decided_on", "effective_until")
     list_filter = ("severity",)
 
 
 @admin.register(Investigation)
-class InvestigationAdmin(ReadOnlyForCountyAdmin):
+class InvestigationAdmin(CountyAdminReadOnly):
     list_display = ("cadre", "opened_on", "closed_on", "suspended")
 
 
 @admin.register(VetoEvent)
-class VetoEventAdmin(ReadOnlyForCountyAdmin):
+class VetoEventAdmin(CountyAdminReadOnly):
     list_display = ("cadre", "year", "occurred_on", "kind", "revoked_at")
     list_filter = ("year", "kind")
 
 
 @admin.register(Dismissal)
-class DismissalAdmin(ReadOnlyForCountyAdmin):
+class DismissalAdmin(CountyAdminReadOnly):
     list_display = ("cadre", "dismissed_on", "reason")

@@ -58,6 +58,13 @@ PETITIONS = [
 ]
 
 
+def _full_text(reporter, summary):
+    """The full text as received: it names the reporter, as real letters do. Only supervisors read it;
+    the township reads the summary, which never names the reporter."""
+    who = f"举报人{reporter[0]}（电话{reporter[1]}）" if reporter else "匿名来信人"
+    return f"{who}反映：{summary.removeprefix('匿名').removeprefix('反映')}。来件内容为演示数据，人物与事件均为虚构。"
+
+
 def _cadre(township_name, index):
     return Cadre.objects.filter(township__name=township_name).order_by("pk")[index]
 
@@ -77,7 +84,7 @@ def seed_supervision(stdout):
                 user=supervisor,
                 channel=channel,
                 summary=summary,
-                content=f"{summary}。来件内容为演示数据，人物与事件均为虚构。",
+                content=_full_text(reporter, summary),
                 received_on=today - datetime.timedelta(days=days),
                 cadre=cadre,
                 village=village,

@@ -3,11 +3,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_mgmt.accounts.scoping import writable_for_user
+from cadre_mgmt.cadres import formfields
 from cadre_mgmt.cadres.forms import DateInput
 from cadre_mgmt.cadres.models import Cadre, Village
 from cadre_mgmt.cadres.selectors import cadres_for_user, townships_for_user, villages_for_user
 
 from .models import AffairsDisclosure, Petition, RectificationItem, Sanction, VetoEvent
+from .models.petitions import SUMMARY_WARNING
 from .selectors import petitions_for_user, sanctions_for_user
 
 
@@ -33,7 +35,7 @@ def _writable_in_post_cadres(user):
 class PetitionFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=50)
     status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("All statuses")), *Petition.Status.choices])
-    township = forms.ModelChoiceField(label=_("township"), queryset=None, required=False, empty_label=_("All townships"))
+    township = formfields.ModelChoiceField(label=_("township"), queryset=None, required=False, empty_label=_("All townships"))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -44,15 +46,19 @@ class PetitionFilterForm(forms.Form):
 
 
 class PetitionForm(forms.Form):
-    cadre = forms.ModelChoiceField(label=_("subject cadre"), queryset=None, required=False)
-    village = forms.ModelChoiceField(label=_("village"), queryset=None, required=False)
+    cadre = formfields.ModelChoiceField(label=_("subject cadre"), queryset=None, required=False)
+    village = formfields.ModelChoiceField(label=_("village"), queryset=None, required=False)
     channel = forms.ChoiceField(label=_("channel"), choices=Petition.Channel.choices)
     anonymous = forms.BooleanField(label=_("anonymous"), required=False)
     reporter_name = forms.CharField(label=_("Reporter's name"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("Reporter's phone"), max_length=30, required=False)
     reporter_address = forms.CharField(label=_("Reporter's address"), max_length=100, required=False)
-    summary = forms.CharField(label=_("summary"), max_length=200)
-    content = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(label=_("summary"), max_length=200, help_text=SUMMARY_WARNING)
+    content = forms.CharField(
+        label=_("full text"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Seen by the discipline inspection commission only."),
+    )
     received_on = forms.DateField(label=_("received on"), widget=DateInput())
     deadline = forms.DateField(
         label=_("deadline"), widget=DateInput(), required=False, help_text=_("Leave empty for the default (60 days).")
@@ -88,8 +94,8 @@ class PetitionStepForm(forms.Form):
 
 
 class InspectionForm(forms.Form):
-    township = forms.ModelChoiceField(label=_("township"), queryset=None)
-    villages = forms.ModelMultipleChoiceField(label=_("villages"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    township = formfields.ModelChoiceField(label=_("township"), queryset=None)
+    villages = formfields.ModelMultipleChoiceField(label=_("villages"), queryset=None, widget=forms.CheckboxSelectMultiple)
     inspected_on = forms.DateField(label=_("inspected on"), widget=DateInput())
     team = forms.CharField(label=_("team"), max_length=100)
     findings = forms.CharField(label=_("findings"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -102,7 +108,7 @@ class InspectionForm(forms.Form):
 
 
 class RectificationItemForm(forms.Form):
-    village = forms.ModelChoiceField(label=_("village"), queryset=None, required=False)
+    village = formfields.ModelChoiceField(label=_("village"), queryset=None, required=False)
     description = forms.CharField(label=_("rectification item"), max_length=300)
     deadline = forms.DateField(label=_("deadline"), widget=DateInput())
 
@@ -117,7 +123,7 @@ class RectificationStatusForm(forms.Form):
 
 
 class DisclosureForm(forms.Form):
-    village = forms.ModelChoiceField(label=_("village"), queryset=None)
+    village = formfields.ModelChoiceField(label=_("village"), queryset=None)
     period_start = forms.DateField(label=_("period"), widget=DateInput(), help_text=_("Any day in the period."))
     category = forms.ChoiceField(label=_("category"), choices=AffairsDisclosure.Category.choices)
     published_on = forms.DateField(label=_("published on"), widget=DateInput())
@@ -134,12 +140,12 @@ class PeriodForm(forms.Form):
 
 
 class WarningSessionForm(forms.Form):
-    township = forms.ModelChoiceField(label=_("township"), queryset=None)
+    township = formfields.ModelChoiceField(label=_("township"), queryset=None)
     held_on = forms.DateField(label=_("held on"), widget=DateInput())
     title = forms.CharField(label=_("title"), max_length=200)
     location = forms.CharField(label=_("location"), max_length=100, required=False)
     content = forms.CharField(label=_("content"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = formfields.ModelMultipleChoiceField(
         label=_("attendees"), queryset=None, required=False, widget=forms.SelectMultiple(attrs={"size": 12})
     )
 
@@ -151,7 +157,7 @@ class WarningSessionForm(forms.Form):
 
 
 class SanctionForm(forms.Form):
-    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=None)
+    cadre = formfields.ModelChoiceField(label=_("cadre"), queryset=None)
     severity = forms.ChoiceField(label=_("type"), choices=Sanction.Severity.choices)
     decided_on = forms.DateField(label=_("decided on"), widget=DateInput())
     effective_until = forms.DateField(
@@ -162,7 +168,7 @@ class SanctionForm(forms.Form):
     )
     decided_by_body = forms.CharField(label=_("decided by"), max_length=100, required=False)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}))
-    petition = forms.ModelChoiceField(label=_("linked petition"), queryset=None, required=False)
+    petition = formfields.ModelChoiceField(label=_("linked petition"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,11 +178,11 @@ class SanctionForm(forms.Form):
 
 
 class InvestigationForm(forms.Form):
-    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=None)
+    cadre = formfields.ModelChoiceField(label=_("cadre"), queryset=None)
     opened_on = forms.DateField(label=_("opened on"), widget=DateInput())
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}))
     suspended = forms.BooleanField(label=_("suspended from post"), required=False)
-    petition = forms.ModelChoiceField(label=_("linked petition"), queryset=None, required=False)
+    petition = formfields.ModelChoiceField(label=_("linked petition"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,7 +197,7 @@ class InvestigationCloseForm(forms.Form):
 
 
 class VetoForm(forms.Form):
-    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=None)
+    cadre = formfields.ModelChoiceField(label=_("cadre"), queryset=None)
     year = forms.IntegerField(label=_("assessment year"), min_value=2000, max_value=2100)
     occurred_on = forms.DateField(label=_("occurred on"), widget=DateInput())
     kind = forms.ChoiceField(label=_("kind"), choices=VetoEvent.Kind.choices)
@@ -209,10 +215,10 @@ class RevokeForm(forms.Form):
 
 
 class DismissalForm(forms.Form):
-    cadre = forms.ModelChoiceField(label=_("cadre"), queryset=None)
+    cadre = formfields.ModelChoiceField(label=_("cadre"), queryset=None)
     dismissed_on = forms.DateField(label=_("dismissed on"), widget=DateInput())
     reason = forms.CharField(label=_("reason"), max_length=300)
-    sanction = forms.ModelChoiceField(label=_("linked sanction"), queryset=None, required=False)
+    sanction = formfields.ModelChoiceField(label=_("linked sanction"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

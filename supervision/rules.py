@@ -120,7 +120,7 @@ def disclosure_due_on(period_start: datetime.date, months: int, due_days: int) -
 def periods_due_by(day: datetime.date, months: int, due_days: int, count: int) -> list[datetime.date]:
     """Starts of the ``count`` most recent periods whose due date has passed on ``day``, newest first."""
     start = period_start_for(day, months)
-    result = []
+    result: list[datetime.date] = []
     while len(result) < count:
         if disclosure_due_on(start, months, due_days) < day:
             result.append(start)

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import get_object_for_user, require
 from cadre_mgmt.cadres.selectors import villages_for_user
-from cadre_mgmt.web import list_page, paginate, post_action, submit_form, xlsx_response
+from cadre_mgmt.listexport import export_response
+from cadre_mgmt.web import list_page, paginate, post_action, submit_form
 
-from . import exporting, rules, services
+from . import listings, rules, services
 from .forms import (
     DisclosureForm,
     DismissalForm,
@@ -124,8 +125,7 @@ def petition_list(request):
 def petition_export(request):
     _reader(request)
     _form, qs = _petition_filters(request)
-    content = exporting.export_petitions(user=request.user, queryset=qs)
-    return xlsx_response(content, f"petitions-{timezone.localdate():%Y%m%d}.xlsx")
+    return export_response(request, listings.PETITIONS, qs)
 
 
 @login_required
@@ -136,7 +136,8 @@ def petition_detail(request, pk):
     step_form = PetitionStepForm(initial={"to_status": choices[0][0]}, choices=choices) if choices else None
     overdue_now = rules.petition_is_overdue(status=petition.status, deadline=petition.deadline, day=timezone.localdate())
     context = _context(request, "petitions", petition=petition, step_form=step_form, overdue_now=overdue_now)
-    context.update(reporter=petition.reporter_for(request.user), steps=petition.steps.select_related("by"))
+    context.update(reporter=petition.reporter_for(request.user), content=petition.content_for(request.user))
+    context.update(steps=petition.steps.select_related("by"))
     return render(request, "supervision/petition_detail.html", context)
 
 
@@ -173,6 +174,12 @@ def petition_step(request, pk):
 def inspection_list(request):
     _reader(request)
     return _list(request, "inspection", inspections_for_user(user=request.user), "inspections")
+
+
+@login_required
+def inspection_export(request):
+    _reader(request)
+    return export_response(request, listings.INSPECTIONS, inspections_for_user(user=request.user))
 
 
 @login_required
@@ -241,17 +248,30 @@ def _disclosure_period(form, conf, today):
     return rules.period_start_for(period, conf.disclosure_period_months)
 
 
-@login_required
-def disclosure_list(request):
-    _reader(request)
+def _disclosure_rows(request):
+    """The period the page shows (from its form) and the grid of the user's villages for it."""
     conf, today = supervision_settings(), timezone.localdate()
     form = PeriodForm(request.GET or None)
     period = _disclosure_period(form, conf, today)
     rows = disclosure_grid(user=request.user, villages=villages_for_user(user=request.user), period_start=period, today=today)
+    return form, conf, period, rows
+
+
+@login_required
+def disclosure_list(request):
+    _reader(request)
+    form, conf, period, rows = _disclosure_rows(request)
     context = _context(request, "disclosures", form=form, period=period, rows=rows, can_record=can_record_local(request.user))
     context.update(period_end=rules.period_end(period, conf.disclosure_period_months))
     context.update(flags=disclosure_flags_for_user(user=request.user)[:200])
     return render(request, "supervision/disclosure_list.html", context)
+
+
+@login_required
+def disclosure_export(request):
+    _reader(request)
+    _form, _conf, _period, rows = _disclosure_rows(request)
+    return export_response(request, listings.DISCLOSURES, list(listings.disclosure_cells(rows)))
 
 
 def _disclosure_listed(disclosure):
@@ -274,6 +294,12 @@ def disclosure_create(request):
 def session_list(request):
     _reader(request)
     return _list(request, "session", sessions_for_user(user=request.user), "education")
+
+
+@login_required
+def session_export(request):
+    _reader(request)
+    return export_response(request, listings.SESSIONS, sessions_for_user(user=request.user))
 
 
 @login_required
@@ -311,6 +337,12 @@ def sanction_list(request):
 
 
 @login_required
+def sanction_export(request):
+    _reader(request)
+    return export_response(request, listings.SANCTIONS, sanctions_for_user(user=request.user))
+
+
+@login_required
 def sanction_create(request):
     _supervisor(request)
     form = SanctionForm(request.POST or None, user=request.user)
@@ -323,6 +355,12 @@ def sanction_create(request):
 def investigation_list(request):
     require(can_read_investigations(request.user))
     return _list(request, "investigation", investigations_for_user(user=request.user), "investigations")
+
+
+@login_required
+def investigation_export(request):
+    require(can_read_investigations(request.user))
+    return export_response(request, listings.INVESTIGATIONS, investigations_for_user(user=request.user))
 
 
 @login_required
@@ -354,6 +392,12 @@ def veto_list(request):
 
 
 @login_required
+def veto_export(request):
+    _reader(request)
+    return export_response(request, listings.VETOES, vetoes_for_user(user=request.user))
+
+
+@login_required
 def veto_create(request):
     _supervisor(request)
     form = VetoForm(request.POST or None, user=request.user)
@@ -381,6 +425,12 @@ def dismissal_list(request):
     _reader(request)
     can_record = can_record_local(request.user)
     return _list(request, "dismissal", dismissals_for_user(user=request.user), "dismissals", can_record=can_record)
+
+
+@login_required
+def dismissal_export(request):
+    _reader(request)
+    return export_response(request, listings.DISMISSALS, dismissals_for_user(user=request.user))
 
 
 @login_required

@@ -8,6 +8,9 @@ from cadre_mgmt.records import Recorded, StatusStep, status_step_fields
 
 from .. import crypto
 
+SUMMARY_WARNING = _("The summary is shown to the township: do not write the reporter's identity in it.")
+NO_SUMMARY = _("(No summary given by the discipline inspection commission)")
+
 
 class Petition(Recorded):
     """A petition or report (信访举报). The reporter's identity is stored encrypted; see ``reporter_for``."""
@@ -46,8 +49,11 @@ class Petition(Recorded):
     # Name, phone and address of a named reporter, Fernet-encrypted (crypto.py). Never rendered,
     # exported or serialized except through reporter_for() for a supervisor.
     reporter_encrypted = models.TextField(_("reporter (encrypted)"), blank=True, editable=False)
-    summary = models.CharField(_("summary"), max_length=200)
-    content = models.TextField(_("content"))
+    # What the township reads (list, detail, export, the cadre file): never the reporter's identity.
+    summary = models.CharField(_("summary"), max_length=200, help_text=SUMMARY_WARNING)
+    # The petition as received. Shown and exported to supervisors only, through content_for(): a reporter is
+    # often named in it ("举报人王某反映…"), and the accused's township must not read that.
+    content = models.TextField(_("full text"), help_text=_("Seen by the discipline inspection commission only."))
     received_on = models.DateField(_("received on"))
     deadline = models.DateField(_("deadline"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
@@ -83,7 +89,12 @@ class Petition(Recorded):
         ]
 
     def __str__(self):
-        return self.summary
+        return self.summary_shown
+
+    @property
+    def summary_shown(self) -> str:
+        """The summary, or a placeholder when none was written: never the full text in its place."""
+        return self.summary.strip() or str(NO_SUMMARY)
 
     def get_absolute_url(self):
         return reverse("supervision:petition_detail", args=[self.pk])
@@ -100,6 +111,12 @@ class Petition(Recorded):
         if self.anonymous or user is None or not user.is_supervisor:
             return None
         return crypto.decrypt_identity(self.reporter_encrypted) or None
+
+    def content_for(self, user) -> str | None:
+        """The full text for a supervisor; None for anyone else (township staff, county users)."""
+        if user is None or not user.is_supervisor:
+            return None
+        return self.content
 
 
 class PetitionStep(StatusStep):

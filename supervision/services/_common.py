@@ -1,7 +1,11 @@
 """What the supervision services share: the role check, the audited create of a record with members."""
 
-from django.core.exceptions import PermissionDenied
+from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, snapshot
 
@@ -9,12 +13,14 @@ from cadre_mgmt.audit.services import audit_record, snapshot
 PETITION_AUDITED = ("status", "assigned_to", "conclusion", "deadline", "overdue_since")
 
 
-def _require_supervisor(user):
+def _require_supervisor(user: User) -> None:
     if not user.is_supervisor:
         raise PermissionDenied
 
 
-def _create_with_members(instance, relation, members, *, user, summary, fields):
+def _create_with_members(
+    instance: Model, relation: str, members: Iterable[Model], *, user: User, summary: str, fields: Sequence[str]
+) -> Model:
     """``audited_create`` for a record with a many-to-many of members: the members' ids join its "after"."""
     instance.full_clean()
     instance.save()

@@ -164,15 +164,20 @@ MATRIX = {
     "assessments:year_return": POST_COUNTY_APPROVERS,
     # incentives -------------------------------------------------------------------------------------------------
     "incentives:commendation_list": INCENTIVE_READERS,
+    "incentives:commendation_export": INCENTIVE_READERS,  # the export of the list page, same readers
     "incentives:commendation_create": TOWNSHIP_WRITERS,
     "incentives:training_list": INCENTIVE_READERS,
+    "incentives:training_export": INCENTIVE_READERS,  # the export of the list page, same readers
     "incentives:training_create": TOWNSHIP_WRITERS,
     "incentives:insurance_list": INCENTIVE_READERS,
+    "incentives:insurance_export": INCENTIVE_READERS,  # the export of the list page, same readers
     "incentives:insurance_create": TOWNSHIP_WRITERS,
     "incentives:recommendation_list": INCENTIVE_READERS,
+    "incentives:recommendation_export": INCENTIVE_READERS,  # the export of the list page, same readers
     "incentives:recommendation_create": TOWNSHIP_WRITERS,
     "incentives:recommendation_outcome": POST_TOWNSHIP_WRITERS_OBJECT,
     "incentives:aid_list": INCENTIVE_READERS,
+    "incentives:aid_export": INCENTIVE_READERS,  # the export of the list page, same readers
     "incentives:aid_create": TOWNSHIP_WRITERS,
     "incentives:aid_detail": "login | 200 | 200 | 200/404 | 403 | 200",
     # The step allowed depends on the aid's state: the X aid waits for the township's review (the county
@@ -180,6 +185,7 @@ MATRIX = {
     # township's). Finance records the payment only once approved: refused at these two states.
     "incentives:aid_step": "POST login | ok | 403/ok | ok/404 | 403 | 403",
     "incentives:pay_scale_list": INCENTIVE_READERS,
+    "incentives:pay_scale_export": INCENTIVE_READERS,  # the export of the list page, same readers
     # supervision (the supervision helper's decisions: the supervisor records; township staff read their
     # township's petitions without the reporter, never investigations; finance has no access) ------------------
     "supervision:petition_list": SUPERVISION_READERS,
@@ -188,6 +194,7 @@ MATRIX = {
     "supervision:petition_create": SUPERVISOR_WRITES,
     "supervision:petition_step": "POST login | 403 | 403 | 403 | ok | 403",
     "supervision:inspection_list": SUPERVISION_READERS,
+    "supervision:inspection_export": SUPERVISION_READERS,  # the export of the list page, same readers
     "supervision:inspection_create": SUPERVISOR_WRITES,
     "supervision:inspection_detail": SUPERVISION_OBJECT,
     "supervision:rectification_item_create": SUPERVISOR_WRITES,
@@ -195,19 +202,25 @@ MATRIX = {
     # move an item's status.
     "supervision:rectification_item_status": "POST login | ok | 403 | ok/404 | ok | 403",
     "supervision:disclosure_list": SUPERVISION_READERS,
+    "supervision:disclosure_export": SUPERVISION_READERS,  # the export of the list page, same readers
     "supervision:disclosure_create": TOWNSHIP_WRITERS,  # villages' disclosures are entered by the township
     "supervision:session_list": SUPERVISION_READERS,
+    "supervision:session_export": SUPERVISION_READERS,  # the export of the list page, same readers
     "supervision:session_create": SUPERVISOR_WRITES,
     "supervision:session_detail": SUPERVISION_OBJECT,
     "supervision:sanction_list": SUPERVISION_READERS,
+    "supervision:sanction_export": SUPERVISION_READERS,  # the export of the list page, same readers
     "supervision:sanction_create": SUPERVISOR_WRITES,
     "supervision:investigation_list": "login | 200 | 200 | 403 | 200 | 403",
+    "supervision:investigation_export": "login | 200 | 200 | 403 | 200 | 403",
     "supervision:investigation_create": SUPERVISOR_WRITES,
     "supervision:investigation_close": SUPERVISOR_WRITES,
     "supervision:veto_list": SUPERVISION_READERS,
+    "supervision:veto_export": SUPERVISION_READERS,  # the export of the list page, same readers
     "supervision:veto_create": SUPERVISOR_WRITES,
     "supervision:veto_revoke": SUPERVISOR_WRITES,
     "supervision:dismissal_list": SUPERVISION_READERS,
+    "supervision:dismissal_export": SUPERVISION_READERS,  # the export of the list page, same readers
     # Judgment call (supervision helper): a dismissal ends a post, so it is the township's (or the county
     # administrator's) record, like leaving post; the sanction that justifies it is the supervisor's.
     "supervision:dismissal_create": TOWNSHIP_WRITERS,
