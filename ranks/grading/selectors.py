@@ -1,8 +1,10 @@
 """Reads of the initial grading: the rule, the computed levels, the cadres still to grade, the gradings to decide."""
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from cadre_mgmt.accounts.scoping import scope_for_user, writable_for_user
 from cadre_mgmt.cadres.models import Cadre
 
 from ..ladder import rules
+from ..ladder.selectors import allowance_schedule
 from ..models import InitialGrading, InitialGradingRule, RankChange
 
 
@@ -107,3 +110,61 @@ def submitted_gradings(*, ids):
 
 def get_submitted_grading(*, pk):
     return get_object_or_404(InitialGrading.objects.select_related("cadre"), pk=pk, status=InitialGrading.Status.SUBMITTED)
+
+
+@dataclass(frozen=True)
+class GradingFilter:
+    """The approver's filter of the gradings awaiting approval: a township, part of a cadre's name."""
+
+    township_id: int | None = None
+    name: str = ""
+
+    def as_query(self) -> dict[str, str]:
+        return {key: str(value) for key, value in (("township", self.township_id), ("q", self.name)) if value}
+
+
+def matching_gradings(*, user, matching: GradingFilter) -> QuerySet[InitialGrading]:
+    """The submitted gradings on the user's scope that match the filter, in the page's order."""
+    qs = gradings_for(user=user)
+    if matching.township_id:
+        qs = qs.filter(township_id=matching.township_id)
+    if matching.name:
+        qs = qs.filter(cadre__name__contains=matching.name)
+    return qs
+
+
+@dataclass(frozen=True)
+class ApprovalSummary:
+    """What "approve all that match" will do: how many, at which levels, what it adds to a month."""
+
+    count: int
+    last_id: int  # the confirmation covers the gradings up to this id
+    by_level: list[tuple[int, int, int]]  # (level, gradings, of them in a paid post)
+    month: datetime.date  # the month the approvals take effect (next month)
+    monthly_cost: Decimal  # the allowance those in a paid post gain from that month
+
+    @property
+    def paid(self) -> int:
+        return sum(paid for _level, _n, paid in self.by_level)
+
+
+def approval_summary(*, user, matching: GradingFilter, today: datetime.date | None = None) -> ApprovalSummary:
+    """Counts and monthly cost of approving every grading that matches (two queries and the schedule):
+    a cadre without a level is paid as level 13, so the cost is the allowance of the proposed level
+    (``ranks.ladder.rules``) for those in a paid post."""
+    today = today or timezone.localdate()
+    month = rules.effective_month_after(today)
+    qs = matching_gradings(user=user, matching=matching).order_by()
+    paid_post = Cadre.posts.through.objects.filter(cadre_id=OuterRef("cadre_id"), post__is_paid=True)
+    rows = list(
+        qs.values("proposed_level")
+        .annotate(n=Count("*"), paid=Count("pk", filter=Q(Exists(paid_post))))
+        .order_by("proposed_level")
+        .values_list("proposed_level", "n", "paid")
+    )
+    last_id = qs.aggregate(last=Max("pk"))["last"] or 0
+    schedule = allowance_schedule()
+    cost = sum((schedule.allowance(level, month) * paid for level, _n, paid in rows), Decimal(0))
+    return ApprovalSummary(
+        count=sum(n for _level, n, _paid in rows), last_id=last_id, by_level=rows, month=month, monthly_cost=cost
+    )

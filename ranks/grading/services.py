@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.scoping import require, township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.audit.services import audit_record, audited_create, audited_update
+from cadre_mgmt.audit.services import audit_record, audited_create, audited_update, snapshot
 from cadre_mgmt.cadres.models import Cadre
 
-from ..ladder.services import rank_change_record
+from ..ladder import rules
 from ..models import (
     InitialGrading,
     InitialGradingRule,
@@ -89,31 +89,99 @@ def _decide(grading, approver, status, comment):
     return grading
 
 
-@transaction.atomic
-def initial_grading_approve(*, grading, approver, comment=""):
-    """Approve one initial grading: writes the rank history record, effective next month."""
-    require(approver.is_county_approver)
-    grading = _decide(grading, approver, InitialGrading.Status.APPROVED, comment)
-    reason = grading.reason or _("Initial grading by %(years)s full years of service") % {"years": grading.years_served}
-    grading.rank_change = rank_change_record(
-        cadre=grading.cadre,
+RANK_CHANGE_FIELDS = ("cadre", "kind", "from_level", "to_level", "effective_month", "reason", "source")
+
+
+def _rank_change(grading: InitialGrading, approver, approved_at) -> RankChange:
+    """The initial grading record of an approved grading, as ``rank_change_record`` writes it."""
+    return RankChange(
+        cadre_id=grading.cadre_id,
         kind=RankChange.Kind.INITIAL_GRADING,
-        to_level=grading.proposed_level,
+        from_level=None,
+        to_level=rules.check_level(grading.proposed_level),
         approved_by=approver,
-        approved_at=grading.decided_at,
-        reason=reason,
+        approved_at=approved_at,
+        effective_month=rules.effective_month_after(timezone.localdate(approved_at)),
+        reason=grading.reason or _("Initial grading by %(years)s full years of service") % {"years": grading.years_served},
         source=_("Initial grading #%(id)s") % {"id": grading.pk},
     )
-    grading.full_clean()
-    grading.save()
-    audit_record(actor=approver, action=AuditRecord.Action.DECIDE, obj=grading, summary=_("Initial grading approved"))
-    return grading
+
+
+def _approve_locked(gradings: list[InitialGrading], approver, comment: str) -> list[InitialGrading]:
+    """Approve submitted gradings in the caller's transaction, set-based: the cadres locked in one query
+    (one writer per cadre, as ``rank_change_record``), their rank history checked in one, the rank
+    changes inserted in one and the gradings updated in one; the audit records are those the one-by-one
+    path writes (the rank change's, then the grading's decision)."""
+    require(approver.is_county_approver)
+    cadre_ids = [grading.cadre_id for grading in gradings]
+    names = dict(Cadre.objects.select_for_update().filter(pk__in=cadre_ids).values_list("pk", "name"))
+    graded = set(RankChange.objects.filter(cadre_id__in=cadre_ids).values_list("cadre_id", flat=True))
+    if graded:
+        first = sorted(names[pk] for pk in graded)[0]
+        raise ValidationError(_("%(name)s already has a level.") % {"name": first})
+    now = timezone.now()
+    changes = RankChange.objects.bulk_create([_rank_change(grading, approver, now) for grading in gradings])
+    for grading, change in zip(gradings, changes, strict=True):
+        grading.status, grading.decided_by, grading.decided_at = InitialGrading.Status.APPROVED, approver, now
+        grading.decision_comment, grading.rank_change = (comment or "").strip(), change
+    decided = ["status", "decided_by", "decided_at", "decision_comment", "rank_change"]
+    InitialGrading.objects.bulk_update(gradings, decided)
+    for grading, change in zip(gradings, changes, strict=True):
+        change.cadre = grading.cadre
+        summary = _("Rank change recorded: %(kind)s to level %(level)s from %(month)s") % {
+            "kind": change.get_kind_display(),
+            "level": change.to_level,
+            "month": rules.month_key(change.effective_month),
+        }
+        record = {"after": snapshot(change, RANK_CHANGE_FIELDS)}
+        audit_record(actor=approver, action=AuditRecord.Action.DECIDE, obj=change, summary=summary, changes=record)
+        audit_record(actor=approver, action=AuditRecord.Action.DECIDE, obj=grading, summary=_("Initial grading approved"))
+    return gradings
+
+
+def _lock_submitted(queryset) -> list[InitialGrading]:
+    return list(queryset.select_for_update(of=("self",)).select_related("cadre").order_by("pk"))
 
 
 @transaction.atomic
-def initial_gradings_approve(*, gradings, approver, comment=""):
-    """Approve a batch in one transaction: all of them or none."""
-    return [initial_grading_approve(grading=grading, approver=approver, comment=comment) for grading in gradings]
+def initial_gradings_approve(*, gradings, approver, comment="") -> list[InitialGrading]:
+    """Approve a batch in one transaction: all of them or none; each writes its rank history record,
+    effective next month."""
+    require(approver.is_county_approver)
+    locked = _lock_submitted(InitialGrading.objects.filter(pk__in=[grading.pk for grading in gradings]))
+    for grading in locked:
+        if grading.status != InitialGrading.Status.SUBMITTED:
+            raise ValidationError(_("The initial grading of %(name)s has already been decided.") % {"name": grading.cadre.name})
+    return _approve_locked(locked, approver, comment)
+
+
+def initial_grading_approve(*, grading, approver, comment="") -> InitialGrading:
+    """Approve one initial grading: writes the rank history record, effective next month."""
+    return initial_gradings_approve(gradings=[grading], approver=approver, comment=comment)[0]
+
+
+APPROVE_ALL_BATCH = 500
+
+
+def initial_gradings_approve_matching(*, approver, matching: "selectors.GradingFilter", expected: int, last_id: int) -> int:
+    """ "Approve all that match this filter", confirmed for ``expected`` gradings up to id ``last_id``:
+    approves them in batches of ``APPROVE_ALL_BATCH``, each batch in its own transaction (a batch locks
+    its 500 cadres for well under a second; a refusal in one batch keeps the batches before it, and the
+    action can be repeated for the rest). Returns how many were approved. Refused when the list changed
+    since the confirmation."""
+    require(approver.is_county_approver)
+    pending = selectors.matching_gradings(user=approver, matching=matching).filter(pk__lte=last_id)
+    if pending.count() != expected:
+        raise ValidationError(_("The list changed since you confirmed it; review the new count and confirm again."))
+    approved = 0
+    while approved < expected:
+        with transaction.atomic():
+            ids = list(pending.order_by("pk").values_list("pk", flat=True)[:APPROVE_ALL_BATCH])
+            batch = _lock_submitted(InitialGrading.objects.filter(pk__in=ids, status=InitialGrading.Status.SUBMITTED))
+            if not batch:
+                break
+            approved += len(_approve_locked(batch, approver, ""))
+    return approved
 
 
 @transaction.atomic
