@@ -21,6 +21,7 @@ urlpatterns = [
     path("grading/submit/", grading.grading_submit_batch, name="grading_submit_batch"),
     path("grading/cadre/<int:cadre_pk>/", grading.grading_submit, name="grading_submit"),
     path("grading/approve/", grading.grading_approve_batch, name="grading_approve_batch"),
+    path("grading/approve-all/", grading.grading_approve_all, name="grading_approve_all"),
     path("grading/<int:pk>/reject/", grading.grading_reject, name="grading_reject"),
     path("settings/", ladder.settings_page, name="settings"),
     path("settings/ladder/", ladder.settings_ladder, name="settings_ladder"),

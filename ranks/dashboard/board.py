@@ -30,7 +30,16 @@ from django.utils.translation import gettext as _
 
 from .allowance import AllowanceFigures, allowance_figures
 from .levels import LevelTable, cadre_level_groups, cadres_by_level
-from .outcomes import annual_review_counts, assessment_years, grade_distribution, outcomes_by_year, proposal_counts
+from .outcomes import (
+    TownshipGrades,
+    annual_review_counts,
+    assessment_years,
+    grade_distribution,
+    grade_total,
+    outcomes_by_year,
+    proposal_counts,
+    townships_in_post,
+)
 from .work import work_waiting
 
 
@@ -51,9 +60,10 @@ class Dashboard:
     grade_year: int | None = None
     grade_years: list = field(default_factory=list)
     grades: list = field(default_factory=list)
+    grades_total: TownshipGrades | None = None
 
 
-def dashboard_for(*, user, today=None, grade_year=None) -> Dashboard:
+def dashboard_for(*, user, today: datetime.date | None = None, grade_year: int | None = None) -> Dashboard:
     """Every section of the dashboard for ``user``; ``grade_year`` picks the year of the grade chart
     (default: the latest year with stored grades)."""
     today = today or timezone.localdate()
@@ -76,5 +86,7 @@ def dashboard_for(*, user, today=None, grade_year=None) -> Dashboard:
         if grade_year not in years.with_reviews:
             grade_year = (years.with_grades or years.with_reviews or [None])[-1]
         board.grade_year = grade_year
-        board.grades = grade_distribution(user=user, year=grade_year, counts=counts) if grade_year else []
+        townships = townships_in_post(user=user, groups=groups)
+        board.grades = grade_distribution(user=user, year=grade_year, counts=counts, townships=townships) if grade_year else []
+        board.grades_total = grade_total(board.grades)
     return board

@@ -79,6 +79,12 @@ def chart_data(board: Dashboard) -> dict:
                 {"name": _("Promoted"), "kind": "promoted", "data": [row.promoted for row in board.outcomes]},
                 {"name": _("Held"), "kind": "held", "data": [row.held for row in board.outcomes]},
                 {"name": _("Demoted"), "kind": "demoted", "data": [row.demoted for row in board.outcomes]},
+                {"name": _("Awaiting decision"), "kind": "awaiting", "data": [row.awaiting for row in board.outcomes]},
+                {
+                    "name": _("Changes outside the review"),
+                    "kind": "outside",
+                    "data": [row.promoted_outside + row.demoted_outside for row in board.outcomes],
+                },
             ],
             "axis": _("Cadres"),
         }

@@ -14,7 +14,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 from django.utils.timezone import get_current_timezone
+from django.utils.translation import gettext as _
 
 from assessments.models import AnnualReview, TownshipYear
 from assessments.rules import GRADES, excellent_places
@@ -22,7 +24,7 @@ from assessments.selectors import current_policy
 from cadre_mgmt.accounts.scoping import scope_for_user
 
 from ..models import Proposal, RankChange
-from .levels import TownshipRef
+from .levels import TownshipRef, cadre_level_groups
 
 YEARS_SHOWN = 6
 
@@ -37,19 +39,30 @@ SOURCE_HISTORY = "history"
 class YearOutcome:
     """One year's figures; each promotion and demotion of the rank history is counted exactly once.
 
-    A change the promotion review proposed counts in the review's assessment year; any other change in
-    the calendar year it was approved. In a year with a review (``source`` "review"): held = no change
-    proposed, or the proposed change rejected; awaiting = proposed changes not decided yet. Without a
-    review ("history") held is not known (None)."""
+    A year with a promotion review (``source`` "review") splits the cadres it reviewed (its proposals:
+    one per cadre and year, however many times it ran; a dry run writes none) into four parts that add
+    up to ``reviewed``: promoted, held (no change proposed, or the proposed change rejected), demoted and
+    awaiting (proposed changes not decided yet). A change the review proposed counts in the review's
+    assessment year, whenever it was approved. Rank changes no proposal wrote are counted apart
+    (``promoted_outside``, ``demoted_outside``), in the calendar year they were approved. Without a
+    review ("history") the four parts and ``reviewed`` are None."""
 
     year: int
     graded: int  # cadres with a county-confirmed annual grade for the year
     initially_graded: int  # initial gradings approved in the year
     source: str
-    promoted: int  # approved promotions (out-of-turn included)
+    reviewed: int | None  # the review's proposals of the year = promoted + held + demoted + awaiting
+    promoted: int | None  # proposed promotions approved (out-of-turn included)
     held: int | None
-    demoted: int  # approved demotions
-    awaiting: int
+    demoted: int | None  # proposed demotions approved
+    awaiting: int | None
+    promoted_outside: int = 0  # promotions approved in the calendar year that no proposal wrote
+    demoted_outside: int = 0  # demotions approved in the calendar year that no proposal wrote
+
+    @property
+    def parts_add_up(self) -> bool:
+        parts = (self.promoted, self.held, self.demoted, self.awaiting)
+        return self.reviewed is None or sum(part or 0 for part in parts) == self.reviewed
 
 
 def _outcome_rows(*, graded, initial, history, proposals, last_year, count=YEARS_SHOWN) -> list[YearOutcome]:
@@ -57,35 +70,51 @@ def _outcome_rows(*, graded, initial, history, proposals, last_year, count=YEARS
 
     ``graded``/``initial``: {year: n}; ``history``: {(year, kind): n} of rank changes no proposal wrote;
     ``proposals``: {(year, outcome, status): n}. The ``count`` most recent years up to ``last_year``
-    that have any figure, oldest first."""
+    that have any figure, oldest first. Every proposal falls in exactly one part: approved changes are
+    promoted or demoted, a hold or a rejected change is held, any other status awaits."""
     review_years = {year for year, _outcome, _status in proposals}
     years = {*graded, *initial, *review_years, *(year for year, _kind in history)}
     years = sorted(year for year in years if year <= last_year)[-count:]
     promote_kinds = (RankChange.Kind.PROMOTION, RankChange.Kind.OUT_OF_TURN)
-    promote = (Proposal.Outcome.PROMOTE, Proposal.Outcome.OUT_OF_TURN)
-    changes = (*promote, Proposal.Outcome.DEMOTE)
-    approved, rejected = (Proposal.Status.APPROVED,), (Proposal.Status.REJECTED,)
-    undecided = (Proposal.Status.PENDING, Proposal.Status.SUBMITTED)
-
-    def n(year, outcomes, statuses):
-        return sum(v for (y, o, s), v in proposals.items() if y == year and o in outcomes and s in statuses)
+    parts: dict[tuple[int, str], int] = defaultdict(int)
+    for (year, outcome, status), n in proposals.items():
+        parts[(year, _proposal_part(outcome, status))] += n
 
     result = []
     for year in years:
         reviewed = year in review_years
+
+        def part(name, year=year, reviewed=reviewed):
+            return parts[(year, name)] if reviewed else None
+
         result.append(
             YearOutcome(
                 year=year,
                 graded=graded.get(year, 0),
                 initially_graded=initial.get(year, 0),
                 source=SOURCE_REVIEW if reviewed else SOURCE_HISTORY,
-                promoted=n(year, promote, approved) + sum(history.get((year, kind), 0) for kind in promote_kinds),
-                held=n(year, (Proposal.Outcome.HOLD,), tuple(Proposal.Status)) + n(year, changes, rejected) if reviewed else None,
-                demoted=n(year, (Proposal.Outcome.DEMOTE,), approved) + history.get((year, RankChange.Kind.DEMOTION), 0),
-                awaiting=n(year, changes, undecided),
+                reviewed=sum(parts[(year, name)] for name in PARTS) if reviewed else None,
+                promoted=part("promoted"),
+                held=part("held"),
+                demoted=part("demoted"),
+                awaiting=part("awaiting"),
+                promoted_outside=sum(history.get((year, kind), 0) for kind in promote_kinds),
+                demoted_outside=history.get((year, RankChange.Kind.DEMOTION), 0),
             )
         )
     return result
+
+
+PARTS = ("promoted", "held", "demoted", "awaiting")
+
+
+def _proposal_part(outcome: str, status: str) -> str:
+    """Pure: the one part of a review year a proposal counts in."""
+    if outcome == Proposal.Outcome.HOLD or status == Proposal.Status.REJECTED:
+        return "held"
+    if status == Proposal.Status.APPROVED:
+        return "demoted" if outcome == Proposal.Outcome.DEMOTE else "promoted"
+    return "awaiting"
 
 
 @dataclass(frozen=True)
@@ -222,25 +251,34 @@ class TownshipGrades:
         return self.excellent > self.places
 
 
-def _grade_rows(rows, *, cap_percent) -> list[TownshipGrades]:
+NOT_STARTED = ""
+
+
+def _grade_rows(rows, *, cap_percent, townships=()) -> list[TownshipGrades]:
     """Pure: grouped review counts → one row per township in township order.
 
-    ``rows``: dicts with township_id, township_name, sort_order, status, excellent_cap, grade, n."""
+    ``rows``: dicts with township_id, township_name, sort_order, status, excellent_cap, grade, n.
+    ``townships``: (TownshipRef, sort_order) of the townships that must appear even with no review row
+    (the ones with cadres in post): 0 assessed, status "not started"."""
     by_township = {}
+    for township, sort_order in townships:
+        by_township[(sort_order, township.name, township.id)] = {"status": NOT_STARTED, "cap": None, "counts": defaultdict(int)}
     for row in rows:
         key = (row["sort_order"], row["township_name"], row["township_id"])
         entry = by_township.setdefault(key, {"status": row["status"], "cap": row["excellent_cap"], "counts": defaultdict(int)})
+        entry.update(status=row["status"], cap=row["excellent_cap"])
         entry["counts"][row["grade"] or ""] += row["n"]
     result = []
     for (_order, name, pk), entry in sorted(by_township.items()):
         counts = entry["counts"]
         assessed = sum(counts.values())
-        fixed = entry["cap"] is not None and entry["status"] != TownshipYear.Status.OPEN
+        status = entry["status"]
+        fixed = entry["cap"] is not None and status not in (TownshipYear.Status.OPEN, NOT_STARTED)
         result.append(
             TownshipGrades(
                 township=TownshipRef(pk, name),
-                status=entry["status"],
-                status_label=TownshipYear.Status(entry["status"]).label,
+                status=status,
+                status_label=TownshipYear.Status(status).label if status else _("Assessment not started"),
                 assessed=assessed,
                 counts={grade: counts.get(grade, 0) for grade in GRADES},
                 ungraded=counts.get("", 0),
@@ -251,11 +289,29 @@ def _grade_rows(rows, *, cap_percent) -> list[TownshipGrades]:
     return result
 
 
-def grade_distribution(*, user, year, counts=None) -> list[TownshipGrades]:
-    """Annual grades of ``year`` per township, with the excellent places. One query (the policy), plus
-    those of ``annual_review_counts`` when not given."""
+def grade_total(rows: list[TownshipGrades]) -> TownshipGrades | None:
+    """Pure: the county's row, the townships' rows added up (None for a single township)."""
+    if len(rows) < 2:
+        return None
+    return TownshipGrades(
+        township=TownshipRef(0, ""),
+        status="",
+        status_label="",
+        assessed=sum(row.assessed for row in rows),
+        counts={grade: sum(row.counts[grade] for row in rows) for grade in GRADES},
+        ungraded=sum(row.ungraded for row in rows),
+        places=sum(row.places for row in rows),
+        places_fixed=all(row.places_fixed for row in rows),
+    )
+
+
+def grade_distribution(*, user, year, counts=None, townships=None) -> list[TownshipGrades]:
+    """Annual grades of ``year`` per township, with the excellent places; every township on the scope
+    with cadres in post appears, with 0 when it has no review row for the year. One query (the policy),
+    plus those of ``annual_review_counts`` and ``townships_in_post`` when not given."""
     policy = current_policy()
     counts = annual_review_counts(user=user) if counts is None else counts
+    townships = townships_in_post(user=user) if townships is None else townships
     plain = [
         {
             "township_id": count.township.id,
@@ -269,4 +325,11 @@ def grade_distribution(*, user, year, counts=None) -> list[TownshipGrades]:
         for count in counts
         if count.year == year
     ]
-    return _grade_rows(plain, cap_percent=policy.excellent_cap_percent)
+    return _grade_rows(plain, cap_percent=policy.excellent_cap_percent, townships=townships)
+
+
+def townships_in_post(*, user, groups=None) -> list[tuple[TownshipRef, int]]:
+    """(township, sort order) of the townships on the scope with cadres in post, from
+    ``cadre_level_groups`` (read here when not given)."""
+    groups = cadre_level_groups(user=user, day=timezone.localdate()) if groups is None else groups
+    return sorted({(group.township, group.sort_order) for group in groups}, key=lambda item: (item[1], item[0].name))

@@ -34,6 +34,7 @@ class WorkItem:
     count: int
     url: str
     detail: str = ""
+    definition: str = ""  # one line under the label: what is counted
 
 
 def quarters_not_closed(*, today, closed) -> list[tuple[int, int]]:
@@ -63,14 +64,22 @@ def _approver_work(user, today, by_status) -> list[WorkItem]:
             _("Promotion proposals to decide"),
             by_status[Proposal.Status.SUBMITTED],
             reverse("ranks:proposals") + "?status=submitted",
+            definition=_("Proposed changes of any year the township submitted and no county approver decided yet."),
         ),
-        WorkItem("gradings_to_approve", _("Initial gradings to approve"), gradings, reverse("ranks:grading")),
+        WorkItem(
+            "gradings_to_approve",
+            _("Initial gradings to approve"),
+            gradings,
+            reverse("ranks:grading"),
+            definition=_("Initial gradings the townships submitted, not yet approved or rejected."),
+        ),
         WorkItem(
             "rosters_to_lock",
             _("Rosters to lock"),
             len(drafts),
             roster_url,
             "、".join(f"{month:%Y-%m}" for month in drafts[:6]),
+            _("Draft rosters of this month or earlier."),
         ),
     ]
 
@@ -89,6 +98,7 @@ def _township_work(user, today, by_status) -> list[WorkItem]:
             _("Promotion proposals to check"),
             by_status[Proposal.Status.PENDING],
             reverse("ranks:proposals") + "?status=pending",
+            definition=_("Proposed changes of any year your township has not checked and submitted yet."),
         ),
         WorkItem(
             "quarters_not_closed",
@@ -96,12 +106,14 @@ def _township_work(user, today, by_status) -> list[WorkItem]:
             len(due),
             quarter_url,
             "、".join(f"{year}Q{quarter}" for year, quarter in due),
+            _("Quarters of this and last year that have ended and are not closed."),
         ),
         WorkItem(
             "gradings_to_submit",
             _("Cadres without a level to grade"),
             ungraded_cadres_for(user=user).count(),
             reverse("ranks:grading"),
+            definition=_("Cadres in post with no rank history and no initial grading submitted."),
         ),
     ]
 
@@ -122,7 +134,8 @@ def _finance_work(user, today) -> list[WorkItem]:
     )
     url = reverse("ranks:roster") + (f"?month={months[0]:%Y-%m}" if months else "")
     detail = "、".join(f"{month:%Y-%m}" for month in months[:6])
-    return [WorkItem("rosters_to_download", _("Locked rosters you have not exported"), len(months), url, detail)]
+    definition = _("Locked rosters of the last 12 months that you have not exported.")
+    return [WorkItem("rosters_to_download", _("Locked rosters you have not exported"), len(months), url, detail, definition)]
 
 
 def work_waiting(*, user, today, proposals=None) -> list[WorkItem]:
@@ -145,6 +158,7 @@ def work_waiting(*, user, today, proposals=None) -> list[WorkItem]:
                 _("Overdue petitions"),
                 overdue_petitions(user=user).count(),
                 reverse("supervision:petition_list") + "?overdue=on",
+                definition=_("Petitions past their due date and not concluded."),
             )
         )
     if user.is_finance:

@@ -3,7 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cadre_mgmt.cadres.selectors import townships_for_user
+
 from ..ladder.forms import LEVEL_CHOICES
+from .selectors import GradingFilter
 
 
 class GradingForm(forms.Form):
@@ -37,3 +40,36 @@ class GradingRuleForm(forms.Form):
     lower_for_basically_competent = forms.BooleanField(
         label=_("One level lower for a basically competent grade in the last 3 years"), required=False
     )
+
+
+class GradingFilterForm(forms.Form):
+    """The filter of the gradings awaiting approval (GET), carried unchanged to "approve all that match"."""
+
+    township = forms.ModelChoiceField(label=_("township"), queryset=None, required=False, empty_label=_("All townships"))
+    q = forms.CharField(label=_("Name contains"), max_length=50, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["township"].queryset = townships_for_user(user=user).order_by("sort_order", "name")
+        self.fields["township"].widget.attrs["class"] = "form-select"
+        self.fields["q"].widget.attrs["class"] = "form-control"
+
+    @property
+    def filter_valid(self) -> bool:
+        self.is_valid()
+        return not {"township", "q"} & set(self.errors)
+
+    def matching(self) -> GradingFilter:
+        """The filter's valid fields (a township outside the scope or a too long name is left out; the page
+        shows the error, and "approve all" refuses to act on it: ``filter_valid``)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        township = data.get("township")
+        return GradingFilter(township_id=township.pk if township else None, name=(data.get("q") or "").strip())
+
+
+class ApproveAllForm(GradingFilterForm):
+    """The confirmation's POST: the filter, and what the approver confirmed (count and last id)."""
+
+    expected = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    last_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -1,16 +1,21 @@
 """Reads of the initial grading: the rule, the computed levels, the cadres still to grade, the gradings to decide."""
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from assessments.selectors import annual_results
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import scope_for_user, writable_for_user
 from cadre_mgmt.cadres.models import Cadre
 
 from ..ladder import rules
+from ..ladder.selectors import allowance_schedule
 from ..models import InitialGrading, InitialGradingRule, RankChange
 
 
@@ -19,7 +24,7 @@ def grading_rule() -> InitialGradingRule:
     return rule
 
 
-def _basically_competent_recently(cadre_ids, day):
+def _basically_competent_recently(cadre_ids: Iterable[int], day: datetime.date) -> set[int]:
     """Cadres graded 基本称职 (county-confirmed) in one of the last three years."""
     years = [day.year - 1, day.year - 2, day.year - 3]
     results = annual_results(cadre_ids=list(cadre_ids), years=years)
@@ -30,19 +35,19 @@ def _basically_competent_recently(cadre_ids, day):
     }
 
 
-def _ungraded():
+def _ungraded() -> QuerySet[Cadre]:
     has_history = RankChange.objects.filter(cadre_id=OuterRef("pk"))
     open_grading = InitialGrading.objects.filter(cadre_id=OuterRef("pk"), status__in=["submitted", "approved"])
     qs = Cadre.objects.filter(status=Cadre.Status.IN_POST).filter(~Exists(has_history), ~Exists(open_grading))
     return qs.select_related("township", "village")
 
 
-def ungraded_cadres_for(*, user):
+def ungraded_cadres_for(*, user: User) -> QuerySet[Cadre]:
     """Cadres in post with no rank history and no open grading, in the user's scope."""
     return scope_for_user(_ungraded(), user, township_field="township")
 
 
-def submittable_cadres_for(*, user):
+def submittable_cadres_for(*, user: User) -> QuerySet[Cadre]:
     """The ungraded cadres the user may submit a grading for (the batch form's choices)."""
     return writable_for_user(_ungraded(), user, township_field="township")
 
@@ -54,7 +59,7 @@ class ComputedLevel:
     lowered: bool
 
 
-def computed_initial_levels(*, cadres, day=None) -> dict[int, ComputedLevel]:
+def computed_initial_levels(*, cadres: Iterable[Cadre], day: datetime.date | None = None) -> dict[int, ComputedLevel]:
     """The level each cadre would get from years of service (DESIGN §3 default rule)."""
     day = day or timezone.localdate()
     rule = grading_rule()
@@ -74,25 +79,25 @@ def computed_initial_levels(*, cadres, day=None) -> dict[int, ComputedLevel]:
     return result
 
 
-def gradings_for(*, user, status=InitialGrading.Status.SUBMITTED):
+def gradings_for(*, user: User, status: str = InitialGrading.Status.SUBMITTED) -> QuerySet[InitialGrading]:
     qs = InitialGrading.objects.filter(status=status).select_related("cadre", "cadre__village", "township", "submitted_by")
     return scope_for_user(qs, user, township_field="township")
 
 
-def can_read_gradings(user) -> bool:
+def can_read_gradings(user: User) -> bool:
     """The initial grading page: the townships that submit and the county that decides."""
     return user.is_authenticated and (user.is_township_staff or user.is_county_approver)
 
 
-def can_submit_gradings(user) -> bool:
+def can_submit_gradings(user: User) -> bool:
     return user.is_authenticated and (user.is_township_staff or user.is_county_admin)
 
 
-def can_approve_gradings(user) -> bool:
+def can_approve_gradings(user: User) -> bool:
     return user.is_authenticated and user.is_county_approver
 
 
-def ungraded_page_rows(*, user, limit=500):
+def ungraded_page_rows(*, user: User, limit: int = 500) -> list[tuple[Cadre, ComputedLevel]]:
     """The page's cadres still to grade (the first ``limit``, in township and village order), each with
     its computed level."""
     ungraded = list(ungraded_cadres_for(user=user).order_by("township__sort_order", "village__sort_order", "name")[:limit])
@@ -100,10 +105,68 @@ def ungraded_page_rows(*, user, limit=500):
     return [(cadre, computed[cadre.pk]) for cadre in ungraded]
 
 
-def submitted_gradings(*, ids):
+def submitted_gradings(*, ids: Iterable[int]) -> list[InitialGrading]:
     """The submitted gradings among ``ids`` (the approver's selection), with their cadres."""
     return list(InitialGrading.objects.filter(pk__in=ids, status=InitialGrading.Status.SUBMITTED).select_related("cadre"))
 
 
-def get_submitted_grading(*, pk):
+def get_submitted_grading(*, pk: int) -> InitialGrading:
     return get_object_or_404(InitialGrading.objects.select_related("cadre"), pk=pk, status=InitialGrading.Status.SUBMITTED)
+
+
+@dataclass(frozen=True)
+class GradingFilter:
+    """The approver's filter of the gradings awaiting approval: a township, part of a cadre's name."""
+
+    township_id: int | None = None
+    name: str = ""
+
+    def as_query(self) -> dict[str, str]:
+        return {key: str(value) for key, value in (("township", self.township_id), ("q", self.name)) if value}
+
+
+def matching_gradings(*, user: User, matching: GradingFilter) -> QuerySet[InitialGrading]:
+    """The submitted gradings on the user's scope that match the filter, in the page's order."""
+    qs = gradings_for(user=user)
+    if matching.township_id:
+        qs = qs.filter(township_id=matching.township_id)
+    if matching.name:
+        qs = qs.filter(cadre__name__contains=matching.name)
+    return qs
+
+
+@dataclass(frozen=True)
+class ApprovalSummary:
+    """What "approve all that match" will do: how many, at which levels, what it adds to a month."""
+
+    count: int
+    last_id: int  # the confirmation covers the gradings up to this id
+    by_level: list[tuple[int, int, int]]  # (level, gradings, of them in a paid post)
+    month: datetime.date  # the month the approvals take effect (next month)
+    monthly_cost: Decimal  # the allowance those in a paid post gain from that month
+
+    @property
+    def paid(self) -> int:
+        return sum(paid for _level, _n, paid in self.by_level)
+
+
+def approval_summary(*, user: User, matching: GradingFilter, today: datetime.date | None = None) -> ApprovalSummary:
+    """Counts and monthly cost of approving every grading that matches (two queries and the schedule):
+    a cadre without a level is paid as level 13, so the cost is the allowance of the proposed level
+    (``ranks.ladder.rules``) for those in a paid post."""
+    today = today or timezone.localdate()
+    month = rules.effective_month_after(today)
+    qs = matching_gradings(user=user, matching=matching).order_by()
+    paid_post = Cadre.posts.through.objects.filter(cadre_id=OuterRef("cadre_id"), post__is_paid=True)
+    rows = list(
+        qs.values("proposed_level")
+        .annotate(n=Count("*"), paid=Count("pk", filter=Q(Exists(paid_post))))
+        .order_by("proposed_level")
+        .values_list("proposed_level", "n", "paid")
+    )
+    last_id = qs.aggregate(last=Max("pk"))["last"] or 0
+    schedule = allowance_schedule()
+    cost = sum((schedule.allowance(level, month) * paid for level, _n, paid in rows), Decimal(0))
+    return ApprovalSummary(
+        count=sum(n for _level, n, _paid in rows), last_id=last_id, by_level=rows, month=month, monthly_cost=cost
+    )

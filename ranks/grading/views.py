@@ -1,17 +1,23 @@
 """Initial grading pages: the township submits computed levels, the county approves or rejects them."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import get_object_for_user, require
 from cadre_mgmt.cadres.selectors import cadres_for_user
-from cadre_mgmt.web import post_action, submit_form
+from cadre_mgmt.web import list_page, post_action, refusal_text, submit_form
 
 from . import selectors, services
-from .forms import GradingForm, RejectForm
+from .forms import ApproveAllForm, GradingFilterForm, GradingForm, RejectForm
+
+GRADINGS_PER_PAGE = 100
 
 
 def _ids(values):
@@ -22,13 +28,45 @@ def _ids(values):
 def grading(request):
     user = request.user
     require(selectors.can_read_gradings(user))
+    filter_form = GradingFilterForm(request.GET or None, user=user)
+    matching = filter_form.matching()
     context = {
         "ungraded": selectors.ungraded_page_rows(user=user),
-        "submitted": list(selectors.gradings_for(user=user)),
+        "filter_form": filter_form,
+        "matching": matching,
         "can_submit": selectors.can_submit_gradings(user),
         "can_approve": selectors.can_approve_gradings(user),
     }
-    return render(request, "ranks/grading_list.html", context)
+    rows = selectors.matching_gradings(user=user, matching=matching)
+    return list_page(request, "ranks/grading_list.html", rows, context, per_page=GRADINGS_PER_PAGE)
+
+
+def _grading_url(matching):
+    return reverse("ranks:grading") + (f"?{urlencode(matching.as_query())}" if matching.as_query() else "")
+
+
+@login_required
+def grading_approve_all(request):
+    """GET: the confirmation (count, levels, monthly cost) of approving every grading that matches the
+    filter; POST: the approval, done on the server in batches."""
+    require(selectors.can_approve_gradings(request.user))
+    posted = request.method == "POST"
+    form = (ApproveAllForm if posted else GradingFilterForm)(request.POST if posted else request.GET, user=request.user)
+    matching, back = form.matching(), _grading_url(form.matching())
+    if not form.filter_valid or (posted and not form.is_valid()):
+        messages.error(request, refusal_text(ValidationError([e for errors in form.errors.values() for e in errors])))
+        return redirect(back)
+    if not posted:
+        summary = selectors.approval_summary(user=request.user, matching=matching)
+        return render(request, "ranks/grading_approve_all.html", {"summary": summary, "form": form, "back": back})
+    return post_action(
+        request,
+        lambda: services.initial_gradings_approve_matching(
+            approver=request.user, matching=matching, expected=form.cleaned_data["expected"], last_id=form.cleaned_data["last_id"]
+        ),
+        success=lambda count: _("%(count)s initial gradings approved; they take effect next month.") % {"count": count},
+        redirect_to=_grading_url(matching),
+    )
 
 
 @login_required

@@ -9,7 +9,7 @@
   var font = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif";
   var colors = {
     locked: "#b3261e", draft: "#f1a7a0", projection: "#6c757d", if_approved: "#198754",
-    initial: "#adb5bd", graded: "#495057", promoted: "#198754", held: "#0d6efd", demoted: "#dc3545",
+    initial: "#adb5bd", graded: "#495057", promoted: "#198754", held: "#0d6efd", demoted: "#dc3545", awaiting: "#fd7e14", outside: "#6f42c1",
     excellent: "#198754", competent: "#0d6efd", basically_competent: "#ffc107", incompetent: "#dc3545", ungraded: "#ced4da",
     cap: "#212529"
   };

@@ -175,22 +175,25 @@ def test_township_officer_counts_only_their_township(county, officer_y):
 def test_outcomes_per_year_count_each_rank_change_once(county, county_approver):
     rows = {row.year: row for row in dashboard_outcomes.outcomes_by_year(user=county_approver, today=TODAY)}
     assert sorted(rows) == [2024, 2025, 2026]
-    assert rows[2024] == dashboard_outcomes.YearOutcome(2024, 0, 6, "history", 0, None, 0, 0)
-    # Review year: 张建国 approved + 李秀英 promoted outside the review in 2025; held: 刘春梅 (hold) and
-    # 李秀英 (demotion rejected); awaiting: 王建华 (submitted), 吴海波 (pending the township's check).
-    assert rows[2025] == dashboard_outcomes.YearOutcome(2025, 3, 0, "review", 2, 2, 0, 2)
+    assert rows[2024] == dashboard_outcomes.YearOutcome(2024, 0, 6, "history", None, None, None, None, None, 0, 0)
+    # Review year, 5 reviewed: promoted 张建国 (approved); held: 刘春梅 (hold) and 李秀英 (demotion
+    # rejected); awaiting: 王建华 (submitted), 吴海波 (pending the township's check). 李秀英's promotion
+    # in 2025 was outside the review: counted apart, not among the reviewed (issue 17 item 7).
+    assert rows[2025] == dashboard_outcomes.YearOutcome(2025, 3, 0, "review", 5, 1, 2, 0, 2, 1, 0)
+    assert rows[2025].parts_add_up
     # 张建国's approval in January 2026 belongs to the 2025 review, not to 2026.
-    assert rows[2026] == dashboard_outcomes.YearOutcome(2026, 0, 0, "history", 0, None, 1, 0)
+    assert rows[2026] == dashboard_outcomes.YearOutcome(2026, 0, 0, "history", None, None, None, None, None, 0, 1)
 
 
 def test_outcomes_per_year_for_a_township_officer_are_their_townships(county, officer_x, officer_y):
     x_rows = {row.year: row for row in dashboard_outcomes.outcomes_by_year(user=officer_x, today=TODAY)}
     assert x_rows[2024].initially_graded == 4
     assert (x_rows[2025].graded, x_rows[2025].promoted, x_rows[2025].held, x_rows[2025].awaiting) == (3, 1, 1, 1)
-    assert x_rows[2026].demoted == 1
+    assert x_rows[2026].demoted_outside == 1 and x_rows[2026].demoted is None
     y_rows = {row.year: row for row in dashboard_outcomes.outcomes_by_year(user=officer_y, today=TODAY)}
     assert sorted(y_rows) == [2024, 2025]
-    assert (y_rows[2025].graded, y_rows[2025].promoted, y_rows[2025].held, y_rows[2025].awaiting) == (0, 1, 1, 1)
+    assert (y_rows[2025].graded, y_rows[2025].promoted, y_rows[2025].held, y_rows[2025].awaiting) == (0, 0, 1, 1)
+    assert (y_rows[2025].reviewed, y_rows[2025].promoted_outside) == (2, 1)
 
 
 def test_outcome_rows_keep_the_latest_years_up_to_this_year():

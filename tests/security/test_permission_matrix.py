@@ -82,6 +82,7 @@ POST_COUNTY_ADMIN_ONLY = "POST login | ok | 403 | 403 | 403 | 403"
 # Pages whose GET is open to readers but whose POST is a write of fewer roles: the POST row is probed too.
 POST_OF_READ_PAGES = {
     "assessments:ledger": "POST login | ok | 403 | ok | 403 | 403",
+    "ranks:grading_approve_all": POST_COUNTY_APPROVERS,
 }
 
 MATRIX = {
@@ -125,6 +126,7 @@ MATRIX = {
     "ranks:grading_submit_batch": POST_TOWNSHIP_WRITERS,
     "ranks:grading_approve_batch": POST_COUNTY_APPROVERS,
     "ranks:grading_reject": COUNTY_READERS,  # the approver's rejection form
+    "ranks:grading_approve_all": COUNTY_READERS,  # the confirmation of "approve all that match"; its POST approves
     # ranks: settings (county administrator) -------------------------------------------------------------------
     "ranks:settings": COUNTY_ADMIN_ONLY,
     "ranks:settings_ladder": POST_COUNTY_ADMIN_ONLY,
