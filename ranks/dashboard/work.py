@@ -101,6 +101,13 @@ def _township_work(user, today, by_status) -> list[WorkItem]:
             definition=_("Proposed changes of any year your township has not checked and submitted yet."),
         ),
         WorkItem(
+            "proposals_returned",
+            _("Proposals returned by the county"),
+            by_status[Proposal.Status.REJECTED],
+            reverse("ranks:proposals") + "?status=rejected",
+            definition=_("Proposals the county rejected: add material and resubmit them, or close them."),
+        ),
+        WorkItem(
             "quarters_not_closed",
             _("Quarters ended but not closed"),
             len(due),

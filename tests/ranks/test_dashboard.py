@@ -305,6 +305,7 @@ def test_a_township_officer_is_shown_their_proposals_quarters_and_gradings(count
     x_work = _work(officer_x)
     assert {key: item.count for key, item in x_work.items()} == {
         "proposals_to_check": 0,
+        "proposals_returned": 0,
         "quarters_not_closed": 0,
         "gradings_to_submit": 1,  # 黄新任; 陈未定's grading is submitted already
     }
@@ -312,6 +313,20 @@ def test_a_township_officer_is_shown_their_proposals_quarters_and_gradings(count
     assert (y_work["proposals_to_check"].count, y_work["quarters_not_closed"].count) == (1, 5)
     assert y_work["quarters_not_closed"].detail == "2025Q1、2025Q2、2025Q3、2025Q4、2026Q1"
     assert y_work["gradings_to_submit"].count == 0
+
+
+def test_a_proposal_the_county_returned_is_on_the_townships_work_list(county, officer_y):
+    before = _work(officer_y)
+    returned = Proposal.objects.filter(township=officer_y.township, status=Proposal.Status.REJECTED).count()
+    assert before["proposals_returned"].count == returned
+    pending = Proposal.objects.get(township=officer_y.township, status=Proposal.Status.PENDING)
+    Proposal.objects.filter(pk=pending.pk).update(
+        status=Proposal.Status.REJECTED, reject_reason="材料不全", decided_at=timezone.now()
+    )
+    work = _work(officer_y)
+    assert work["proposals_to_check"].count == before["proposals_to_check"].count - 1
+    assert work["proposals_returned"].count == returned + 1
+    assert work["proposals_returned"].url == reverse("ranks:proposals") + "?status=rejected"
 
 
 def test_quarters_not_closed_are_the_ended_quarters_of_this_and_last_year():
