@@ -12,23 +12,12 @@ from cadre_mgmt.cadres.models import Cadre, Village
 from .attachments import check_attachment
 from .models import LedgerCategory, TownshipYear
 from .selectors import active_categories
+from .services.ledger import check_appointed
 
 SCORE_KWARGS = {"max_digits": 5, "decimal_places": 2, "min_value": Decimal("0"), "max_value": Decimal("100"), "required": False}
 
 
 class LedgerFieldsMixin(forms.Form):
-    def call_service(self, call):
-        """``call(cleaned_data)`` once the form is valid, a refused write (ValidationError) shown on the form as
-        ``cadre_mgmt.web.submit_form`` does; for an htmx partial that answers with the form instead of a
-        redirect. Returns the service's result, or None when the form is invalid or the write refused."""
-        if not self.is_valid():
-            return None
-        try:
-            return call(self.cleaned_data)
-        except ValidationError as exc:
-            self.add_error(None, exc)
-            return None
-
     date = forms.DateField(label=_("date"), widget=DateInput())
     category = forms.ModelChoiceField(label=_("category"), queryset=LedgerCategory.objects.none())
     description = forms.CharField(label=_("description"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
@@ -92,7 +81,9 @@ class LedgerEntryForm(LedgerFieldsMixin):
 
     field_order = ["village", "date", "category", "description", "outcome", "score_change", "leave_days", "attachment"]
 
-    village = forms.ModelChoiceField(label=_("village"), queryset=Village.objects.none(), required=False)
+    village = forms.ModelChoiceField(
+        label=_("village"), queryset=Village.objects.none(), required=False, empty_label=_("All villages (find by name)")
+    )
     cadres = forms.ModelMultipleChoiceField(
         label=_("cadres"),
         queryset=Cadre.objects.none(),
@@ -105,11 +96,28 @@ class LedgerEntryForm(LedgerFieldsMixin):
         self._setup_categories()
         # Only villages and cadres the user may write to (``writable_for_user``) of this township can be chosen.
         self.fields["village"].queryset = writable_for_user(Village.objects.filter(township=township), user)
-        # Choosing a village lists its cadres (htmx), keeping the ones already ticked.
+        # Choosing a village lists its cadres (htmx), keeping the ones already ticked of that village. The swap
+        # is named: inherited from the form it would be outerHTML and remove #cadre-choices itself.
         self.fields["village"].widget.attrs.update(
-            {"hx-get": cadres_url, "hx-trigger": "change", "hx-target": "#cadre-choices", "hx-include": "#cadre-choices"}
+            {
+                "hx-get": cadres_url,
+                "hx-trigger": "change",
+                "hx-target": "#cadre-choices",
+                "hx-swap": "innerHTML",
+                "hx-include": "#cadre-choices, #cadre-search",
+            }
         )
         self.fields["cadres"].queryset = writable_for_user(Cadre.objects.all(), user).filter(township=township)
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("date")
+        try:
+            for cadre in data.get("cadres") or [] if day else []:
+                check_appointed(cadre, day)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
 
 
 class LedgerEntryEditForm(LedgerFieldsMixin):

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, Sum
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import scope_for_user
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Township, Village
 from cadre_mgmt.lookups import ids_in
 
 from .. import rules
@@ -29,17 +30,20 @@ def active_categories(*, user=None):
     return LedgerCategory.objects.filter(is_active=True)
 
 
-def cadre_choices(*, user, township, q="", village=None):
-    """Cadres in post the user may record for: by part of the name, or a whole village.
+def cadre_choices(*, user: User, township: Township, q: str = "", village: Village | None = None) -> list[Cadre]:
+    """Cadres in post the user may record for: a whole village, or by part of the name (within the village
+    when one is given, else over the township).
 
     Bounded by the township (index cadre_township_status_idx) and CADRE_SEARCH_LIMIT when searching.
     """
     qs = scope_for_user(Cadre.objects.select_related("village"), user).filter(township=township, status=Cadre.Status.IN_POST)
+    if village is not None:
+        qs = qs.filter(village=village)
     q = (q or "").strip()
     if q:
         return list(qs.filter(name__contains=q).order_by("name", "id")[:CADRE_SEARCH_LIMIT])
     if village is not None:
-        return list(qs.filter(village=village).order_by("name", "id"))
+        return list(qs.order_by("name", "id"))
     return []
 
 

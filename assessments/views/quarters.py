@@ -8,9 +8,8 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.models import Village
-from cadre_mgmt.cadres.views import with_result_message
 from cadre_mgmt.uploads import ExcelUploadForm, import_page
-from cadre_mgmt.web import post_action, submit_form, xlsx_response
+from cadre_mgmt.web import post_action, submit_form, with_result_message, xlsx_response
 
 from .. import importing, rules, selectors, services
 from ..forms import QuarterAreasForm, QuarterGridForm

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.models import Village
-from cadre_mgmt.cadres.views import with_result_message
-from cadre_mgmt.web import post_action, submit_form
+from cadre_mgmt.web import post_action, submit_form, with_result_message
 
 from .. import rules, selectors, services
 from ..forms import FinalizeForm, ReturnForm, ReviewGridForm, YearSettingsForm

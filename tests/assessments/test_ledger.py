@@ -326,3 +326,78 @@ def test_zip_bomb_attachment_is_refused_and_nothing_is_stored(
             attachment=upload,
         )
     assert not LedgerEntry.objects.exists()
+
+
+# ---------------------------------------------------------------- one village's cadres (issue 17 item 1)
+
+
+@pytest.fixture
+def nanshan_and_xihe(township_x):
+    from ..factories import VillageFactory
+
+    nanshan, xihe = VillageFactory(township=township_x, name="南山村"), VillageFactory(township=township_x, name="西河村")
+    return (
+        nanshan,
+        [CadreFactory(village=nanshan, name=n) for n in ("南一", "南二")],
+        xihe,
+        [CadreFactory(village=xihe, name=n) for n in ("西一", "西二")],
+    )
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_save_for_cadres_not_of_the_chosen_village_is_refused_and_nothing_saved(
+    client_for, officer_x, nanshan_and_xihe, categories, htmx
+):
+    nanshan, nanshan_cadres, _xihe, xihe_cadres = nanshan_and_xihe
+    headers = {"HX-Request": "true"} if htmx else None
+    response = post_entry(
+        client_for(officer_x), [nanshan_cadres[0], *xihe_cadres], categories["meeting"], headers=headers, village=nanshan.pk
+    )
+    assert response.status_code == 200
+    assert "西一、西二不是南山村的村干部" in response.text
+    assert not LedgerEntry.objects.exists()
+    with pytest.raises(ValidationError):
+        services.ledger_entry_create(
+            user=officer_x, cadres=xihe_cadres, village=nanshan, category=categories["meeting"], date=day(5, 1), description="会"
+        )
+    assert not LedgerEntry.objects.exists()
+    # The chosen village's own cadres are saved.
+    assert post_entry(client_for(officer_x), nanshan_cadres, categories["meeting"], village=nanshan.pk).status_code == 302
+    assert sorted(e.cadre.name for e in LedgerEntry.objects.all()) == ["南一", "南二"]
+
+
+def test_choosing_a_village_lists_its_cadres_and_drops_the_ticks_of_another_village(client_for, officer_x, nanshan_and_xihe):
+    nanshan, nanshan_cadres, xihe, xihe_cadres = nanshan_and_xihe
+    url = reverse("assessments:ledger_cadres")
+    response = client_for(officer_x).get(url, {"village": xihe.pk, "q": "", "cadres": [nanshan_cadres[0].pk]})
+    assert "西一" in response.text and "西二" in response.text and "南一" not in response.text
+    # A search with a village chosen stays in that village; "all villages" searches the township.
+    response = client_for(officer_x).get(url, {"village": nanshan.pk, "q": "一"})
+    assert "南一" in response.text and "西一" not in response.text
+    response = client_for(officer_x).get(url, {"village": "", "q": "一"})
+    assert "南一" in response.text and "西一" in response.text
+
+
+def test_village_choice_and_search_swap_inside_the_cadre_list(client_for, officer_x, cadre_x):
+    """The form swaps itself with outerHTML; the village choice and the search must not inherit that, or the
+    first answer replaces #cadre-choices and the next request has no target (htmx:targetError)."""
+    page = client_for(officer_x).get(URL).text
+    select = page[page.index('<select name="village"') :].split(">", 1)[0]
+    search = page[page.index('id="cadre-search"') :].split(">", 1)[0]
+    for element in (select, search):
+        assert 'hx-target="#cadre-choices"' in element and 'hx-swap="innerHTML"' in element
+    assert "#cadre-search" in select and "#id_village" in search
+
+
+def test_date_before_the_first_appointment_is_refused(client_for, officer_x, village_x, categories):
+    cadre = CadreFactory(village=village_x, name="新任", first_appointed_on=datetime.date(2019, 4, 1))
+    response = post_entry(client_for(officer_x), [cadre], categories["meeting"], date="1990-01-01")
+    assert response.status_code == 200 and "日期早于新任首次任职的日期（2019-04-01）" in response.text
+    assert not LedgerEntry.objects.exists()
+    with pytest.raises(ValidationError):
+        entry(officer_x, cadre, categories["meeting"], date=datetime.date(2019, 3, 31))
+    saved = entry(officer_x, cadre, categories["meeting"], date=datetime.date(2019, 4, 1))
+    with pytest.raises(ValidationError):
+        services.ledger_entry_update(
+            user=officer_x, entry=saved, category=categories["meeting"], date=datetime.date(1990, 1, 1), description="改"
+        )

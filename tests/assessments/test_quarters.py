@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from assessments import importing, rules, selectors, services
+from assessments import importing, rules, services
 from assessments.models import QuarterArea, QuarterScore, TownshipQuarter
 from cadre_mgmt.audit.models import AuditRecord
 
