@@ -182,7 +182,8 @@ class QuarterGridForm(forms.Form):
                 )
 
     def grid(self):
-        return [(row, [self[f"s-{row.cadre.pk}-{area.pk}"] for area in self.areas]) for row in self.rows]
+        """(row, [(column label, field)]): the label heads the column, and each field on a phone."""
+        return [(row, [(area.name, self[f"s-{row.cadre.pk}-{area.pk}"]) for area in self.areas]) for row in self.rows]
 
     def scores(self):
         return {
@@ -212,7 +213,12 @@ class ReviewGridForm(forms.Form):
                 )
 
     def grid(self):
-        return [(row, [self[f"r-{row.cadre.pk}-{part}"] for part in self.PARTS]) for row in self.rows]
+        """(row, [(column label, field)]): the label heads the column, and each field on a phone."""
+        labels = [_("political performance"), _("business ability"), _("mass evaluation")]
+        return [
+            (row, [(label, self[f"r-{row.cadre.pk}-{part}"]) for label, part in zip(labels, self.PARTS, strict=True)])
+            for row in self.rows
+        ]
 
     def scores(self):
         return {
