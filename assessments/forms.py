@@ -120,6 +120,38 @@ class LedgerEntryForm(LedgerFieldsMixin):
         return data
 
 
+class LedgerFilterForm(forms.Form):
+    """The ledger list's filters (GET, prefix ``f``: the entry form on the same page has its own village and
+    category). An invalid filter is ignored, with its message on the form."""
+
+    village = forms.ModelChoiceField(
+        label=_("village"), queryset=Village.objects.none(), required=False, empty_label=_("All villages")
+    )
+    name = forms.CharField(label=_("cadre"), max_length=30, required=False)
+    category = forms.ModelChoiceField(
+        label=_("category"), queryset=LedgerCategory.objects.all(), required=False, empty_label=_("All categories")
+    )
+    date_from = forms.DateField(label=_("from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
+
+    def __init__(self, data, *, township):
+        super().__init__(data, prefix="f")
+        self.fields["village"].queryset = Village.objects.filter(township=township)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def filters(self):
+        """The valid filters, as ``selectors.ledger_filtered`` takes them."""
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")} if self.is_valid() else {}
+
+
 class LedgerEntryEditForm(LedgerFieldsMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

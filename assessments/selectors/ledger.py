@@ -4,8 +4,9 @@ attendance facts the promotion review reads."""
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import scope_for_user
@@ -65,18 +66,52 @@ def date_is_locked(*, township_id, day, closed=None) -> bool:
     ).exists()
 
 
-def ledger_page(*, user, township, before=None, cadre=None, limit=LEDGER_PAGE_SIZE):
-    """The latest ledger entries of a township (keyset paging on (date, id): no COUNT over millions of rows).
+def ledger_filtered(
+    *,
+    user: User,
+    township: Township,
+    village: Village | None = None,
+    name: str = "",
+    category: LedgerCategory | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[LedgerEntry]:
+    """The township's entries the user may read, narrowed by the ledger page's filters, latest first."""
+    qs = scope_for_user(LedgerEntry.objects.all(), user).filter(township=township)
+    if village is not None:
+        qs = qs.filter(cadre__village=village)
+    if name.strip():
+        qs = qs.filter(cadre__name__contains=name.strip())
+    if category is not None:
+        qs = qs.filter(category=category)
+    if date_from is not None:
+        qs = qs.filter(date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(date__lte=date_to)
+    return qs.select_related("cadre", "cadre__village", "category", "recorded_by", "township").order_by("-date", "-id")
+
+
+def ledger_page(
+    *,
+    user: User,
+    township: Township,
+    before: tuple[datetime.date, int] | None = None,
+    cadre: Cadre | None = None,
+    limit: int = LEDGER_PAGE_SIZE,
+    filters: dict[str, Any] | None = None,
+) -> tuple[list[LedgerEntry], tuple[datetime.date, int] | None]:
+    """The latest ledger entries of a township (keyset paging on (date, id): no COUNT over millions of rows),
+    narrowed by ``filters`` (see ``ledger_filtered``).
 
     ``before`` = (date, id) of the last entry of the previous page. Returns (entries, next cursor or None).
     """
-    qs = scope_for_user(LedgerEntry.objects.all(), user).filter(township=township)
+    qs = ledger_filtered(user=user, township=township, **(filters or {}))
     if cadre is not None:
         qs = qs.filter(cadre=cadre)
     if before is not None:
         day, pk = before
         qs = qs.filter(Q(date__lt=day) | Q(date=day, id__lt=pk))
-    rows = list(qs.select_related("cadre", "cadre__village", "category", "recorded_by").order_by("-date", "-id")[: limit + 1])
+    rows = list(qs[: limit + 1])
     entries, more = rows[:limit], len(rows) > limit
     closed = closed_quarters(township_ids=[township.pk])
     for entry in entries:

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import get_object_for_user, require, scope_for_user
 from cadre_mgmt.cadres.models import Cadre
-from cadre_mgmt.web import post_action, submit_form, submit_partial, with_result_message
+from cadre_mgmt.web import post_action, submit_form, submit_partial, with_result_message, xlsx_response
 
-from .. import selectors, services
+from .. import exporting, selectors, services
 from ..attachments import content_type_for
-from ..forms import LedgerEntryEditForm, LedgerEntryForm
+from ..forms import LedgerEntryEditForm, LedgerEntryForm, LedgerFilterForm
 from ..models import LedgerEntry
 from .common import is_htmx, page_context, posted, require_reader, township_for, township_query, village_for
 
@@ -69,12 +69,24 @@ def _choices(request, township, chosen_ids, *, q="", village=None):
     return chosen + [c for c in found if c.pk not in chosen_set]
 
 
+def _filters(request, township):
+    """(filter form, valid filters) of the ledger list; in the query string as f-village, f-name ..."""
+    form = LedgerFilterForm(request.GET if request.method == "GET" else None, township=township)
+    return form, form.filters()
+
+
 def _workspace(request, township, form, *, village, chosen_ids=(), saved=None):
-    """Context of the ledger workspace: the form, the cadres to tick and the latest entries."""
-    entries, next_cursor = selectors.ledger_page(user=request.user, township=township, before=_cursor(request.GET.get("before")))
+    """Context of the ledger workspace: the form, the cadres to tick and the latest entries (filtered)."""
+    filter_form, filters = _filters(request, township)
+    before = _cursor(request.GET.get("before"))
+    entries, next_cursor = selectors.ledger_page(user=request.user, township=township, before=before, filters=filters)
+    query = request.GET.copy()
+    query.pop("before", None)
     return page_context(
         request,
         township,
+        filter_form=filter_form,
+        filter_query=query.urlencode(),
         form=form,
         can_write=selectors.can_write_ledger(request.user, township.pk),
         entries=entries,
@@ -158,6 +170,16 @@ def ledger_cadres(request):
     choices = _choices(request, township, chosen_ids, q=q, village=village)
     context = {"choices": choices, "chosen": set(chosen_ids), "searched": bool(q.strip())}
     return render(request, "assessments/_cadre_choices.html", context)
+
+
+@login_required
+def ledger_export(request):
+    """The filtered ledger list as Excel (every matching entry, not only the page shown); audited."""
+    township = township_for(request)
+    _form, filters = _filters(request, township)
+    entries = selectors.ledger_filtered(user=request.user, township=township, **filters)
+    content = exporting.export_ledger(user=request.user, entries=entries.iterator(chunk_size=2000))
+    return xlsx_response(content, f"ledger-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _entry_for_user(user, pk):
