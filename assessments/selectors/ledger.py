@@ -3,7 +3,9 @@ attendance facts the promotion review reads."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
@@ -26,7 +28,7 @@ class AttendanceFacts:
     absent_without_leave: bool
 
 
-def active_categories(*, user=None):
+def active_categories(*, user: User | None = None) -> QuerySet[LedgerCategory]:
     """Ledger categories in use (the same for every user)."""
     return LedgerCategory.objects.filter(is_active=True)
 
@@ -48,7 +50,7 @@ def cadre_choices(*, user: User, township: Township, q: str = "", village: Villa
     return []
 
 
-def closed_quarters(*, township_ids) -> set[tuple[int, int, int]]:
+def closed_quarters(*, township_ids: Iterable[int]) -> set[tuple[int, int, int]]:
     """(township id, year, quarter) of every closed quarter; one query."""
     return set(
         TownshipQuarter.objects.filter(township_id__in=list(township_ids), status=TownshipQuarter.Status.CLOSED).values_list(
@@ -57,7 +59,7 @@ def closed_quarters(*, township_ids) -> set[tuple[int, int, int]]:
     )
 
 
-def date_is_locked(*, township_id, day, closed=None) -> bool:
+def date_is_locked(*, township_id: int, day: datetime.date, closed: set[tuple[int, int, int]] | None = None) -> bool:
     year, quarter = rules.quarter_of(day)
     if closed is not None:
         return (township_id, year, quarter) in closed
@@ -115,12 +117,12 @@ def ledger_page(
     entries, more = rows[:limit], len(rows) > limit
     closed = closed_quarters(township_ids=[township.pk])
     for entry in entries:
-        entry.locked = date_is_locked(township_id=entry.township_id, day=entry.date, closed=closed)
+        entry.locked = date_is_locked(township_id=entry.township_id, day=entry.date, closed=closed)  # type: ignore[attr-defined]  # for the page
     next_cursor = (entries[-1].date, entries[-1].pk) if more and entries else None
     return entries, next_cursor
 
 
-def ledger_entries_for_user(*, user):
+def ledger_entries_for_user(*, user: User) -> QuerySet[LedgerEntry]:
     """Ledger entries the user may read, latest first (the API's list and detail)."""
     return scope_for_user(LedgerEntry.objects.select_related("cadre", "category", "township", "recorded_by"), user).order_by(
         "-date", "-id"
@@ -130,13 +132,13 @@ def ledger_entries_for_user(*, user):
 # ---------------------------------------------------------------- the ledger sum
 
 
-def score_change_totals(entries, *group):
+def score_change_totals(entries: QuerySet[LedgerEntry], *group: str) -> Any:
     """The ledger sum, in one place: the total of the score changes of ``entries`` per ``group``
     (entries without a score change add nothing). Also usable as a subquery (``.values("total")``)."""
     return entries.filter(score_change__isnull=False).order_by().values(*group).annotate(total=Sum("score_change"))
 
 
-def ledger_sums(*, cadre_ids, years) -> dict[tuple[int, int], object]:
+def ledger_sums(*, cadre_ids: Iterable[int], years: Iterable[int]) -> dict[tuple[int, int], Decimal]:
     """(cadre id, year) → sum of the score changes of the ledger entries dated in that year; one query."""
     years = sorted(years)
     entries = LedgerEntry.objects.filter(
@@ -146,13 +148,13 @@ def ledger_sums(*, cadre_ids, years) -> dict[tuple[int, int], object]:
     return {(row["cadre_id"], row["date__year"]): row["total"] for row in rows if row["date__year"] in years}
 
 
-def ledger_changes(*, cadre_ids, first, last) -> dict[int, object]:
+def ledger_changes(*, cadre_ids: Iterable[int], first: datetime.date, last: datetime.date) -> dict[int, Decimal]:
     """cadre id → sum of the score changes of the ledger entries dated from ``first`` to ``last``; one query."""
     entries = LedgerEntry.objects.filter(cadre_id__in=list(cadre_ids), date__gte=first, date__lte=last)
     return {row["cadre_id"]: row["total"] for row in score_change_totals(entries, "cadre_id")}
 
 
-def attendance_facts(*, cadre_ids, year) -> dict[int, AttendanceFacts]:
+def attendance_facts(*, cadre_ids: Iterable[int], year: int) -> dict[int, AttendanceFacts]:
     """cadre id → leave days and absence without leave in ``year``, from the ledger. One query; every
     requested cadre is in the result (no entries → 0 days, not absent)."""
     cadre_ids = list(cadre_ids)
@@ -166,7 +168,8 @@ def attendance_facts(*, cadre_ids, year) -> dict[int, AttendanceFacts]:
         .values("cadre_id", "category__kind")
         .annotate(days=Sum("leave_days"))
     )
-    leave, absent = defaultdict(int), set()
+    leave: defaultdict[int, int] = defaultdict(int)
+    absent: set[int] = set()
     for row in rows:
         if row["category__kind"] == LedgerCategory.Kind.LEAVE:
             leave[row["cadre_id"]] += row["days"] or 0

@@ -26,7 +26,9 @@ from .common import require_township
 LEDGER_FIELDS = ("cadre", "category", "date", "description", "outcome", "score_change", "leave_days", "attachment_name")
 
 
-def _check_ledger_values(*, township_id, category, date, leave_days, score_change):
+def _check_ledger_values(
+    *, township_id: int, category: LedgerCategory, date: datetime.date, leave_days: int | None, score_change: Decimal | None
+) -> None:
     errors = {}
     if date > timezone.localdate():
         errors["date"] = _("The date is in the future.")
@@ -46,7 +48,7 @@ def _check_ledger_values(*, township_id, category, date, leave_days, score_chang
         raise ValidationError(errors)
 
 
-def _store_attachment(attachment, day):
+def _store_attachment(attachment: UploadedFile | None, day: datetime.date) -> tuple[str, str]:
     """Save the upload once (also for a bulk entry) and return (stored name, original name)."""
     if attachment is None:
         return "", ""
@@ -54,7 +56,7 @@ def _store_attachment(attachment, day):
     # A random stored name: the uploaded name is kept only as the download name.
     storage = LedgerEntry._meta.get_field("attachment").storage
     stored = storage.save(f"ledger/{day:%Y/%m}/{uuid.uuid4().hex}.{extension}", attachment)
-    return stored, attachment.name[-120:]
+    return stored, (attachment.name or "")[-120:]
 
 
 def check_appointed(cadre: Cadre, date: datetime.date) -> None:
@@ -135,7 +137,7 @@ def ledger_entry_create(
     return entries
 
 
-def _editable_entry(user, entry):
+def _editable_entry(user: User, entry: LedgerEntry) -> LedgerEntry:
     entry = LedgerEntry.objects.select_for_update().select_related("category", "cadre").get(pk=entry.pk)
     require_township(user, entry.township_id)
     if selectors.date_is_locked(township_id=entry.township_id, day=entry.date):
@@ -145,7 +147,16 @@ def _editable_entry(user, entry):
 
 @transaction.atomic
 def ledger_entry_update(
-    *, user, entry, category, date, description, outcome="", score_change=None, leave_days=None, attachment=None
+    *,
+    user: User,
+    entry: LedgerEntry,
+    category: LedgerCategory,
+    date: datetime.date,
+    description: str,
+    outcome: str = "",
+    score_change: Decimal | None = None,
+    leave_days: int | None = None,
+    attachment: UploadedFile | None = None,
 ) -> dict:
     """Change an entry of an open quarter (also to a date in another open quarter). Returns the changes."""
     entry = _editable_entry(user, entry)
@@ -168,6 +179,6 @@ def ledger_entry_update(
 
 
 @transaction.atomic
-def ledger_entry_delete(*, user, entry):
+def ledger_entry_delete(*, user: User, entry: LedgerEntry) -> None:
     entry = _editable_entry(user, entry)
     audited_delete(entry, actor=user, summary=_("Ledger entry deleted"), fields=LEDGER_FIELDS)
