@@ -30,6 +30,8 @@ def record_a_visit_and_a_village_meeting(page, cadre_name, meeting_cadres):
     login(page, "township_x")
     open_from_menu(page, "台账")
     expect(page.get_by_role("heading", name="台账")).to_contain_text("X镇")
+    # htmx has bound the form's elements (a search typed before that would send nothing).
+    page.wait_for_function("() => window.htmx && document.readyState === 'complete'")
     entries = page.get_by_test_id("ledger-entries")
     expect(entries).to_contain_text("暂无台账记录。")
 
