@@ -151,6 +151,22 @@ class LedgerCategoryViewSet(mixins.ListModelMixin, AssessmentViewSet):
 # ---------------------------------------------------------------- quarters
 
 
+def _quarter_row(row, township, tq, areas, *, year, quarter):
+    """One cadre's quarter in the API's shape."""
+    return {
+        "cadre": _ref(row.cadre),
+        "village": _ref(row.cadre.village),
+        "township": _ref(township),
+        "year": year,
+        "quarter": quarter,
+        "status": tq.status if tq is not None else "not_opened",
+        "scores": [{"id": a.pk, "name": a.name, "weight": a.weight, "score": row.scores.get(a.pk)} for a in areas],
+        "quarter_score": row.quarter_score,
+        "missing": row.missing,
+        "ledger_change": row.ledger_change,
+    }
+
+
 @extend_schema(tags=["assessments"])
 @extend_schema_view(
     list=extend_schema(
@@ -186,22 +202,7 @@ class QuarterlyAssessmentViewSet(AssessmentViewSet):
             for row in grid:
                 if params.get("village") not in (None, row.cadre.village_id) or params.get("cadre") not in (None, row.cadre.pk):
                     continue
-                rows.append(
-                    {
-                        "cadre": _ref(row.cadre),
-                        "village": _ref(row.cadre.village),
-                        "township": _ref(township),
-                        "year": year,
-                        "quarter": quarter,
-                        "status": tq.status if tq is not None else "not_opened",
-                        "scores": [
-                            {"id": a.pk, "name": a.name, "weight": a.weight, "score": row.scores.get(a.pk)} for a in areas
-                        ],
-                        "quarter_score": row.quarter_score,
-                        "missing": row.missing,
-                        "ledger_change": row.ledger_change,
-                    }
-                )
+                rows.append(_quarter_row(row, township, tq, areas, year=year, quarter=quarter))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(QuarterlyAssessmentSerializer(page, many=True).data)
 

@@ -12,23 +12,12 @@ from cadre_mgmt.cadres.models import Cadre, Village
 from .attachments import check_attachment
 from .models import LedgerCategory, TownshipYear
 from .selectors import active_categories
+from .services.ledger import check_appointed
 
 SCORE_KWARGS = {"max_digits": 5, "decimal_places": 2, "min_value": Decimal("0"), "max_value": Decimal("100"), "required": False}
 
 
 class LedgerFieldsMixin(forms.Form):
-    def call_service(self, call):
-        """``call(cleaned_data)`` once the form is valid, a refused write (ValidationError) shown on the form as
-        ``cadre_mgmt.web.submit_form`` does; for an htmx partial that answers with the form instead of a
-        redirect. Returns the service's result, or None when the form is invalid or the write refused."""
-        if not self.is_valid():
-            return None
-        try:
-            return call(self.cleaned_data)
-        except ValidationError as exc:
-            self.add_error(None, exc)
-            return None
-
     date = forms.DateField(label=_("date"), widget=DateInput())
     category = forms.ModelChoiceField(label=_("category"), queryset=LedgerCategory.objects.none())
     description = forms.CharField(label=_("description"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
@@ -92,7 +81,9 @@ class LedgerEntryForm(LedgerFieldsMixin):
 
     field_order = ["village", "date", "category", "description", "outcome", "score_change", "leave_days", "attachment"]
 
-    village = forms.ModelChoiceField(label=_("village"), queryset=Village.objects.none(), required=False)
+    village = forms.ModelChoiceField(
+        label=_("village"), queryset=Village.objects.none(), required=False, empty_label=_("All villages (find by name)")
+    )
     cadres = forms.ModelMultipleChoiceField(
         label=_("cadres"),
         queryset=Cadre.objects.none(),
@@ -105,11 +96,60 @@ class LedgerEntryForm(LedgerFieldsMixin):
         self._setup_categories()
         # Only villages and cadres the user may write to (``writable_for_user``) of this township can be chosen.
         self.fields["village"].queryset = writable_for_user(Village.objects.filter(township=township), user)
-        # Choosing a village lists its cadres (htmx), keeping the ones already ticked.
+        # Choosing a village lists its cadres (htmx), keeping the ones already ticked of that village. The swap
+        # is named: inherited from the form it would be outerHTML and remove #cadre-choices itself.
         self.fields["village"].widget.attrs.update(
-            {"hx-get": cadres_url, "hx-trigger": "change", "hx-target": "#cadre-choices", "hx-include": "#cadre-choices"}
+            {
+                "hx-get": cadres_url,
+                "hx-trigger": "change",
+                "hx-target": "#cadre-choices",
+                "hx-swap": "innerHTML",
+                "hx-include": "#cadre-choices, #cadre-search",
+            }
         )
         self.fields["cadres"].queryset = writable_for_user(Cadre.objects.all(), user).filter(township=township)
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("date")
+        try:
+            for cadre in data.get("cadres") or [] if day else []:
+                check_appointed(cadre, day)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data
+
+
+class LedgerFilterForm(forms.Form):
+    """The ledger list's filters (GET, prefix ``f``: the entry form on the same page has its own village and
+    category). An invalid filter is ignored, with its message on the form."""
+
+    village = forms.ModelChoiceField(
+        label=_("village"), queryset=Village.objects.none(), required=False, empty_label=_("All villages")
+    )
+    name = forms.CharField(label=_("cadre"), max_length=30, required=False)
+    category = forms.ModelChoiceField(
+        label=_("category"), queryset=LedgerCategory.objects.all(), required=False, empty_label=_("All categories")
+    )
+    date_from = forms.DateField(label=_("from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
+
+    def __init__(self, data, *, township):
+        super().__init__(data, prefix="f")
+        self.fields["village"].queryset = Village.objects.filter(township=township)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def filters(self):
+        """The valid filters, as ``selectors.ledger_filtered`` takes them."""
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")} if self.is_valid() else {}
 
 
 class LedgerEntryEditForm(LedgerFieldsMixin):
@@ -174,7 +214,8 @@ class QuarterGridForm(forms.Form):
                 )
 
     def grid(self):
-        return [(row, [self[f"s-{row.cadre.pk}-{area.pk}"] for area in self.areas]) for row in self.rows]
+        """(row, [(column label, field)]): the label heads the column, and each field on a phone."""
+        return [(row, [(area.name, self[f"s-{row.cadre.pk}-{area.pk}"]) for area in self.areas]) for row in self.rows]
 
     def scores(self):
         return {
@@ -204,7 +245,12 @@ class ReviewGridForm(forms.Form):
                 )
 
     def grid(self):
-        return [(row, [self[f"r-{row.cadre.pk}-{part}"] for part in self.PARTS]) for row in self.rows]
+        """(row, [(column label, field)]): the label heads the column, and each field on a phone."""
+        labels = [_("political performance"), _("business ability"), _("mass evaluation")]
+        return [
+            (row, [(label, self[f"r-{row.cadre.pk}-{part}"]) for label, part in zip(labels, self.PARTS, strict=True)])
+            for row in self.rows
+        ]
 
     def scores(self):
         return {

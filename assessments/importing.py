@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from cadre_mgmt.cadres.exporting import safe_row
 from cadre_mgmt.cadres.importing import RowError, WorkbookError, read_rows
 
 from . import rules, selectors, services
@@ -52,7 +53,8 @@ def build_template(*, township, year, quarter, township_quarter, village=None):
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
-        ws.append([row.cadre.pk, row.cadre.village.name, row.cadre.name, *[row.scores.get(a.pk) for a in areas]])
+        # 村 and 姓名 are the users' text: through safe_row, so that none becomes a formula (formula injection).
+        ws.append(safe_row(ws, [row.cadre.pk, row.cadre.village.name, row.cadre.name, *[row.scores.get(a.pk) for a in areas]]))
     ws.freeze_panes = "D2"
     help_ws = wb.create_sheet("填写说明")
     for line in [

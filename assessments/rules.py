@@ -211,7 +211,8 @@ def final_grades(grades: Mapping[int, str | None], scores: Mapping[int, Decimal 
     ``tie_choice`` is the set of tied cadre ids the township grades excellent; it must hold exactly
     ``tie_places`` of the tied ids, else ``TieUnresolved`` is raised with the tie to show.
     """
-    candidates = {cid: scores[cid] for cid, grade in grades.items() if grade == EXCELLENT}
+    # An excellent grade always has a score.
+    candidates = {cid: score for cid, grade in grades.items() if grade == EXCELLENT and (score := scores[cid]) is not None}
     outcome = apply_excellent_cap(candidates, places)
     excellent = set(outcome.excellent)
     if outcome.has_tie:

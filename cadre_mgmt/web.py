@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.functional import lazy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,6 +35,33 @@ def submit_form(request, form, call, success, *, template, context, redirect_to)
             messages.success(request, success)
             return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
     return render(request, template, {"form": form, **context})
+
+
+def with_result_message(call, message):
+    """(call, success) for ``submit_form`` when the success message names what the service returned:
+    ``message(result)`` is read when the message is shown, after the call."""
+    outcome = {}
+
+    def run(data):
+        outcome["result"] = call(data)
+        return outcome["result"]
+
+    return run, lazy(lambda: message(outcome["result"]), str)()
+
+
+def submit_partial(request, form, call, *, template, context):
+    """An htmx form partial: validate, call the one service, answer with the partial (never a redirect).
+
+    ``context(result)`` builds the partial's context: ``result`` is the service's return value, or None
+    when the form is invalid or the write was refused (the refusal is then shown on the form).
+    """
+    result = None
+    if form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return render(request, template, context(result))
 
 
 def refusal_text(exc: ValidationError) -> str:

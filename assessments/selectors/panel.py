@@ -3,12 +3,14 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import scope_for_user
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Township
 from supervision.selectors import vetoes_charged
 
 from .. import rules
@@ -28,7 +30,7 @@ class QuarterStatus:
     missing: list  # cadres with a missing area score
 
 
-def _quarter_statuses(*, township, year):
+def _quarter_statuses(*, township: Township, year: int) -> list[QuarterStatus]:
     """Per quarter of the year: the cadres in post at its end and those with an area unscored."""
     quarters_by_number = {
         tq.quarter: tq for tq in TownshipQuarter.objects.filter(township=township, year=year).prefetch_related("areas")
@@ -41,7 +43,7 @@ def _quarter_statuses(*, township, year):
         .order_by("village__sort_order", "name", "id")
     )
     area_ids = [a.pk for tq in quarters_by_number.values() for a in tq.areas.all()]
-    scored = defaultdict(set)
+    scored: defaultdict[int, set[int]] = defaultdict(set)
     for cadre_id, area_id in QuarterScore.objects.filter(area_id__in=area_ids).values_list("cadre_id", "area_id"):
         scored[cadre_id].add(area_id)
     statuses = []
@@ -55,7 +57,7 @@ def _quarter_statuses(*, township, year):
     return statuses
 
 
-def overview(*, township, year):
+def overview(*, township: Township, year: int) -> dict[str, Any]:
     """A township's year at a glance: per quarter who is missing scores; the year's missing reviews and
     grade distribution. A fixed number of queries."""
     policy = current_policy()
@@ -80,7 +82,7 @@ def overview(*, township, year):
     }
 
 
-def _cadre_reviews(*, cadre) -> list[AnnualReview]:
+def _cadre_reviews(*, cadre: Cadre) -> list[AnnualReview]:
     """The cadre's annual reviews with their township year, each carrying what an open year's provisional
     score needs besides the quarters: the year's ledger sum (``score_change_totals``) and its veto. One query."""
     ledger_sum = score_change_totals(
@@ -96,7 +98,7 @@ def _cadre_reviews(*, cadre) -> list[AnnualReview]:
     )
 
 
-def cadre_panel(cadre, user) -> dict:
+def cadre_panel(cadre: Cadre, user: User) -> dict[str, Any]:
     """Context of the cadre file panel: recent ledger entries, quarter scores and years — the same figures
     as ``quarter_scores_by_cadre`` and ``annual_results``. Three queries, four when a year is still open
     (the county policy then grades it provisionally)."""
@@ -112,7 +114,12 @@ def cadre_panel(cadre, user) -> dict:
     policy = current_policy() if any(r.township_year.status == TownshipYear.Status.OPEN for r in reviews) else None
     results = {
         review.year: annual_result(
-            review, policy=policy, ledger_sum=review.ledger_sum, quarters=quarters, vetoed=review.veto_charged
+            # ledger_sum and veto_charged are the annotations of _cadre_reviews.
+            review,
+            policy=policy,
+            ledger_sum=review.ledger_sum,  # type: ignore[attr-defined]
+            quarters=quarters,
+            vetoed=review.veto_charged,  # type: ignore[attr-defined]
         )
         for review in reviews
     }

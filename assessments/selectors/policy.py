@@ -1,10 +1,11 @@
 """The county's assessment settings, a township year's weights and shares, and who is assessed."""
 
 import datetime
+from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Township
 
 from .. import rules
 from ..models import AssessmentPolicy, TownshipYear
@@ -15,11 +16,11 @@ def current_policy() -> AssessmentPolicy:
     return AssessmentPolicy.objects.order_by("pk").first() or AssessmentPolicy()
 
 
-def bands_of(policy) -> rules.Bands:
+def bands_of(policy: AssessmentPolicy) -> rules.Bands:
     return rules.Bands(policy.excellent_min, policy.competent_min, policy.basically_competent_min)
 
 
-def default_year_values(policy) -> dict:
+def default_year_values(policy: AssessmentPolicy) -> dict[str, Decimal]:
     return {
         "political_weight": policy.default_political_weight,
         "business_weight": policy.default_business_weight,
@@ -30,7 +31,7 @@ def default_year_values(policy) -> dict:
     }
 
 
-def township_year_or_default(*, township, year, policy=None) -> TownshipYear:
+def township_year_or_default(*, township: Township, year: int, policy: AssessmentPolicy | None = None) -> TownshipYear:
     """The township's year, or an unsaved one with the county defaults (nothing written by a read)."""
     found = TownshipYear.objects.filter(township=township, year=year).first()
     if found is not None:
@@ -38,15 +39,15 @@ def township_year_or_default(*, township, year, policy=None) -> TownshipYear:
     return TownshipYear(township=township, year=year, **default_year_values(policy or current_policy()))
 
 
-def weights_of(township_year) -> rules.ReviewWeights:
+def weights_of(township_year: TownshipYear) -> rules.ReviewWeights:
     return rules.ReviewWeights(township_year.political_weight, township_year.business_weight, township_year.mass_weight)
 
 
-def shares_of(township_year) -> rules.Shares:
+def shares_of(township_year: TownshipYear) -> rules.Shares:
     return rules.Shares(township_year.ledger_share, township_year.quarters_share, township_year.review_share)
 
 
-def assessed_cadres(*, township, on: datetime.date):
+def assessed_cadres(*, township: Township, on: datetime.date) -> QuerySet[Cadre]:
     """Cadres of the township in post on ``on`` (appointed by then and not left before it)."""
     return (
         Cadre.objects.filter(township=township, first_appointed_on__lte=on)

@@ -1,12 +1,13 @@
 """A township's quarters: their task areas, the score grid and the quarter score."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Township, Village
 
 from .. import rules
 from ..models import DefaultQuarterArea, QuarterArea, QuarterScore, TownshipQuarter
@@ -23,11 +24,11 @@ class QuarterRow:
     ledger_change: Decimal
 
 
-def quarter_or_none(*, township, year, quarter):
+def quarter_or_none(*, township: Township, year: int, quarter: int) -> TownshipQuarter | None:
     return TownshipQuarter.objects.filter(township=township, year=year, quarter=quarter).first()
 
 
-def proposed_areas(*, township, year, quarter) -> list[tuple[str, Decimal]]:
+def proposed_areas(*, township: Township, year: int, quarter: int) -> list[tuple[str, Decimal]]:
     """Areas a new quarter starts with: the township's previous quarter, else the county defaults."""
     previous = (
         TownshipQuarter.objects.filter(township=township)
@@ -42,7 +43,7 @@ def proposed_areas(*, township, year, quarter) -> list[tuple[str, Decimal]]:
     return [(a.name, a.weight) for a in DefaultQuarterArea.objects.all()]
 
 
-def quarter_score_if_complete(pairs, areas) -> Decimal | None:
+def quarter_score_if_complete(pairs: Iterable[tuple[Decimal, Decimal]], areas: int) -> Decimal | None:
     """The quarter score rule, in one place: the weighted score of ``pairs`` (score, weight) once every one
     of the quarter's ``areas`` (their number) is scored; None while one is missing."""
     pairs = list(pairs)
@@ -51,22 +52,29 @@ def quarter_score_if_complete(pairs, areas) -> Decimal | None:
     return rules.quarter_score(pairs)
 
 
-def quarter_grid(*, township, year, quarter, township_quarter=None, village=None):
+def quarter_grid(
+    *,
+    township: Township,
+    year: int,
+    quarter: int,
+    township_quarter: TownshipQuarter | None = None,
+    village: Village | None = None,
+) -> tuple[list[QuarterArea], list[QuarterRow]]:
     """(areas, rows) of a township's quarter: every cadre in post at quarter end × every area. 4 queries."""
     first, last = rules.quarter_bounds(year, quarter)
     cadres = assessed_cadres(township=township, on=last)
     if village is not None:
         cadres = cadres.filter(village=village)
-    cadres = list(cadres)
+    cadre_list = list(cadres)
     areas = list(township_quarter.areas.all()) if township_quarter is not None and township_quarter.pk else []
-    by_cadre = defaultdict(dict)
+    by_cadre: defaultdict[int, dict[int, Decimal]] = defaultdict(dict)
     if areas:
-        for score in QuarterScore.objects.filter(area__in=areas, cadre__in=cadres).values("cadre_id", "area_id", "score"):
+        for score in QuarterScore.objects.filter(area__in=areas, cadre__in=cadre_list).values("cadre_id", "area_id", "score"):
             by_cadre[score["cadre_id"]][score["area_id"]] = score["score"]
     # The ledger feeds the quarter for reference: the sum of the quarter's score changes.
-    ledger = ledger_changes(cadre_ids=[c.pk for c in cadres], first=first, last=last)
+    ledger = ledger_changes(cadre_ids=[c.pk for c in cadre_list], first=first, last=last)
     rows = []
-    for cadre in cadres:
+    for cadre in cadre_list:
         scores = by_cadre.get(cadre.pk, {})
         rows.append(
             QuarterRow(
@@ -80,7 +88,7 @@ def quarter_grid(*, township, year, quarter, township_quarter=None, village=None
     return areas, rows
 
 
-def quarter_scores_by_cadre(*, cadre_ids, years) -> dict[int, dict[tuple[int, int], Decimal]]:
+def quarter_scores_by_cadre(*, cadre_ids: Iterable[int], years: Iterable[int]) -> dict[int, dict[tuple[int, int], Decimal]]:
     """cadre id → {(year, quarter): quarter score} for quarters where every area is scored. One query:
     each score row carries the number of areas of its quarter."""
     areas_of_quarter = (
@@ -103,12 +111,13 @@ def quarter_scores_by_cadre(*, cadre_ids, years) -> dict[int, dict[tuple[int, in
             "areas",
         )
     )
-    collected = defaultdict(lambda: defaultdict(list))
-    keys, counts = {}, {}
+    collected: defaultdict[int, defaultdict[int, list[tuple[Decimal, Decimal]]]] = defaultdict(lambda: defaultdict(list))
+    keys: dict[int, tuple[int, int]] = {}
+    counts: dict[int, int] = {}
     for cadre_id, score, weight, tq, year, quarter, areas in rows:
         keys[tq], counts[tq] = (year, quarter), areas
         collected[cadre_id][tq].append((score, weight))
-    result = {}
+    result: dict[int, dict[tuple[int, int], Decimal]] = {}
     for cadre_id, by_quarter in collected.items():
         scored = {keys[tq]: quarter_score_if_complete(pairs, counts[tq]) for tq, pairs in by_quarter.items()}
         result[cadre_id] = {key: value for key, value in scored.items() if value is not None}

@@ -4,15 +4,16 @@ cadre file, the dashboard and the promotion review all take."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Township, Village
 from cadre_mgmt.lookups import ids_in
 from supervision.selectors import cadre_ids_with_veto
 
 from .. import rules
-from ..models import AnnualReview, TownshipYear
+from ..models import AnnualReview, AssessmentPolicy, TownshipYear
 from .ledger import ledger_sums
 from .policy import assessed_cadres, bands_of, current_policy, shares_of, township_year_or_default, weights_of
 from .quarters import quarter_scores_by_cadre
@@ -27,8 +28,8 @@ class AnnualResult:
     final: bool
 
     @property
-    def grade_label(self):
-        return AnnualReview.Grade(self.grade).label if self.grade else ""
+    def grade_label(self) -> str:
+        return str(AnnualReview.Grade(self.grade).label) if self.grade else ""
 
 
 @dataclass
@@ -41,27 +42,35 @@ class YearRow:
     capped: bool = False
 
     @property
-    def quarter_columns(self):
+    def quarter_columns(self) -> list[Decimal | None]:
         by_number = {quarter: value for (_year, quarter), value in self.quarter_scores.items()}
         return [by_number.get(quarter) for quarter in range(1, 5)]
 
     @property
-    def grade(self):
+    def grade(self) -> str | None:
         """The stored grade once finalized, else the provisional one (before the cap)."""
         return self.final_grade or self.breakdown.grade
 
     @property
-    def grade_label(self):
-        return AnnualReview.Grade(self.grade).label if self.grade else ""
+    def grade_label(self) -> str:
+        return str(AnnualReview.Grade(self.grade).label) if self.grade else ""
 
     @property
-    def missing_review(self):
+    def missing_review(self) -> bool:
         r = self.review
         return r is None or r.political_score is None or r.business_score is None or r.mass_score is None
 
 
 def annual_breakdown_of(
-    *, year, township_year, policy, ledger_sum, quarters, review, vetoed, bands=None
+    *,
+    year: int,
+    township_year: TownshipYear,
+    policy: AssessmentPolicy,
+    ledger_sum: Decimal | None,
+    quarters: Mapping[tuple[int, int], Decimal],
+    review: AnnualReview | None,
+    vetoed: bool,
+    bands: rules.Bands | None = None,
 ) -> rules.AnnualBreakdown:
     """The one road from the figures to the annual score and grade (veto applied, excellent cap not).
 
@@ -85,7 +94,15 @@ def annual_breakdown_of(
     )
 
 
-def annual_result(review, *, policy, ledger_sum, quarters, vetoed, bands=None) -> AnnualResult:
+def annual_result(
+    review: AnnualReview,
+    *,
+    policy: AssessmentPolicy | None,
+    ledger_sum: Decimal | None,
+    quarters: Mapping[tuple[int, int], Decimal],
+    vetoed: bool,
+    bands: rules.Bands | None = None,
+) -> AnnualResult:
     """A review's AnnualResult: a finalized year's stored score and grade, an open year's provisional ones
     (``annual_breakdown_of``; ``policy`` is read only then). ``final`` once the county confirmed the year."""
     ty = review.township_year
@@ -93,7 +110,7 @@ def annual_result(review, *, policy, ledger_sum, quarters, vetoed, bands=None) -
         b = annual_breakdown_of(
             year=review.year,
             township_year=ty,
-            policy=policy,
+            policy=policy or current_policy(),
             ledger_sum=ledger_sum,
             quarters=quarters,
             review=review,
@@ -108,14 +125,19 @@ def annual_result(review, *, policy, ledger_sum, quarters, vetoed, bands=None) -
     )
 
 
-def year_sheet(*, township, year, township_year=None, policy=None, village=None):
+def year_sheet(
+    *,
+    township: Township,
+    year: int,
+    township_year: TownshipYear | None = None,
+    policy: AssessmentPolicy | None = None,
+    village: Village | None = None,
+) -> tuple[TownshipYear, list[YearRow]]:
     """Every cadre of the township's year with the computed breakdown. A fixed number of queries."""
     policy = policy or current_policy()
     township_year = township_year or township_year_or_default(township=township, year=year, policy=policy)
-    cadres = assessed_cadres(township=township, on=datetime.date(year, 12, 31))
-    if village is not None:
-        cadres = cadres.filter(village=village)
-    cadres = list(cadres)
+    assessed = assessed_cadres(township=township, on=datetime.date(year, 12, 31))
+    cadres = list(assessed if village is None else assessed.filter(village=village))
     ids = [c.pk for c in cadres]
     reviews = {r.cadre_id: r for r in AnnualReview.objects.filter(cadre_id__in=ids, year=year)}
     quarters = quarter_scores_by_cadre(cadre_ids=ids, years=[year])
@@ -143,7 +165,7 @@ def year_sheet(*, township, year, township_year=None, policy=None, village=None)
     return township_year, rows
 
 
-def annual_results(*, cadre_ids, years) -> dict[int, dict[int, AnnualResult]]:
+def annual_results(*, cadre_ids: Iterable[int], years: Iterable[int]) -> dict[int, dict[int, AnnualResult]]:
     """cadre id → {year: AnnualResult} for every year the cadre has an annual review row.
 
     Finalized years give the stored score and grade; open years a provisional computed score and
@@ -163,7 +185,7 @@ def annual_results(*, cadre_ids, years) -> dict[int, dict[int, AnnualResult]]:
     sums = ledger_sums(cadre_ids=open_ids, years=open_years) if open_reviews else {}
     vetoed = {year: cadre_ids_with_veto(year=year, cadre_ids=open_ids) for year in open_years}
     bands = bands_of(policy)
-    result = defaultdict(dict)
+    result: defaultdict[int, dict[int, AnnualResult]] = defaultdict(dict)
     for review in reviews:
         result[review.cadre_id][review.year] = annual_result(
             review,
@@ -176,7 +198,7 @@ def annual_results(*, cadre_ids, years) -> dict[int, dict[int, AnnualResult]]:
     return dict(result)
 
 
-def confirmed_results(*, cadre_ids, years) -> dict[int, dict[int, AnnualResult]]:
+def confirmed_results(*, cadre_ids: Iterable[int], years: Iterable[int]) -> dict[int, dict[int, AnnualResult]]:
     """cadre id → {year: AnnualResult} of the county-confirmed years only: what the promotion review
     reads (a provisional figure never decides a promotion). The same results as ``annual_results`` keeps
     with ``final`` True, in one query of plain values (model instances would cost most of a
@@ -187,7 +209,7 @@ def confirmed_results(*, cadre_ids, years) -> dict[int, dict[int, AnnualResult]]
     rows = AnnualReview.objects.filter(
         ids_in("cadre_id", cadre_ids), year__in=years, township_year__status=TownshipYear.Status.CONFIRMED
     ).values_list("cadre_id", "year", "score", "grade", "mass_score")
-    result = defaultdict(dict)
+    result: defaultdict[int, dict[int, AnnualResult]] = defaultdict(dict)
     for cadre_id, year, score, grade, mass_score in rows:
         result[cadre_id][year] = AnnualResult(year=year, score=score, grade=grade or None, mass_score=mass_score, final=True)
     return dict(result)

@@ -3,16 +3,20 @@
 A ledger entry dated in a closed quarter is refused here (not only hidden in the pages).
 """
 
+import datetime
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.audit.services import audited_create, audited_delete, audited_update
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Village
 
 from .. import rules, selectors
 from ..attachments import check_attachment
@@ -22,7 +26,9 @@ from .common import require_township
 LEDGER_FIELDS = ("cadre", "category", "date", "description", "outcome", "score_change", "leave_days", "attachment_name")
 
 
-def _check_ledger_values(*, township_id, category, date, leave_days, score_change):
+def _check_ledger_values(
+    *, township_id: int, category: LedgerCategory, date: datetime.date, leave_days: int | None, score_change: Decimal | None
+) -> None:
     errors = {}
     if date > timezone.localdate():
         errors["date"] = _("The date is in the future.")
@@ -42,7 +48,7 @@ def _check_ledger_values(*, township_id, category, date, leave_days, score_chang
         raise ValidationError(errors)
 
 
-def _store_attachment(attachment, day):
+def _store_attachment(attachment: UploadedFile | None, day: datetime.date) -> tuple[str, str]:
     """Save the upload once (also for a bulk entry) and return (stored name, original name)."""
     if attachment is None:
         return "", ""
@@ -50,21 +56,52 @@ def _store_attachment(attachment, day):
     # A random stored name: the uploaded name is kept only as the download name.
     storage = LedgerEntry._meta.get_field("attachment").storage
     stored = storage.save(f"ledger/{day:%Y/%m}/{uuid.uuid4().hex}.{extension}", attachment)
-    return stored, attachment.name[-120:]
+    return stored, (attachment.name or "")[-120:]
+
+
+def check_appointed(cadre: Cadre, date: datetime.date) -> None:
+    """A ledger entry is never dated before the cadre's first appointment."""
+    if date < cadre.first_appointed_on:
+        message = _("The date is before %(name)s was first appointed (%(day)s).")
+        raise ValidationError({"date": message % {"name": cadre.name, "day": cadre.first_appointed_on.isoformat()}})
+
+
+def _check_cadres(cadres: list[Cadre], *, date: datetime.date, village: Village | None) -> None:
+    """Every cadre in post on ``date`` (not before the first appointment, not after leaving) and, when the
+    entry names a village, of that village (a bulk entry is for one village's cadres)."""
+    if village is not None:
+        strangers = [cadre.name for cadre in cadres if cadre.village_id != village.pk]
+        if strangers:
+            message = _("%(names)s are not cadres of %(village)s; choose only the cadres of the chosen village.")
+            raise ValidationError({"cadres": message % {"names": "、".join(strangers), "village": village.name}})
+    for cadre in cadres:
+        check_appointed(cadre, date)
+        if cadre.status != Cadre.Status.IN_POST and (cadre.left_on is None or date > cadre.left_on):
+            raise ValidationError({"cadres": _("%(name)s was not in post on that date.") % {"name": cadre.name}})
 
 
 @transaction.atomic
 def ledger_entry_create(
-    *, user, cadres, category, date, description, outcome="", score_change=None, leave_days=None, attachment=None
+    *,
+    user: User,
+    cadres: Iterable[Cadre],
+    category: LedgerCategory,
+    date: datetime.date,
+    description: str,
+    outcome: str = "",
+    score_change: Decimal | None = None,
+    leave_days: int | None = None,
+    attachment: UploadedFile | None = None,
+    village: Village | None = None,
 ) -> list[LedgerEntry]:
-    """One entry per cadre (several cadres = a bulk entry sharing a batch id and the attachment)."""
+    """One entry per cadre (several cadres = a bulk entry sharing a batch id and the attachment). With
+    ``village`` (the village chosen on the form) every cadre must be of it; nothing is saved otherwise."""
     cadres = list(cadres)
     if not cadres:
         raise ValidationError({"cadres": _("Choose at least one cadre.")})
     for cadre in cadres:
         require_township(user, cadre.township_id)
-        if cadre.status != Cadre.Status.IN_POST and (cadre.left_on is None or date > cadre.left_on):
-            raise ValidationError({"cadres": _("%(name)s was not in post on that date.") % {"name": cadre.name}})
+    _check_cadres(cadres, date=date, village=village)
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
     for township_id in {cadre.township_id for cadre in cadres}:
@@ -100,8 +137,8 @@ def ledger_entry_create(
     return entries
 
 
-def _editable_entry(user, entry):
-    entry = LedgerEntry.objects.select_for_update().select_related("category").get(pk=entry.pk)
+def _editable_entry(user: User, entry: LedgerEntry) -> LedgerEntry:
+    entry = LedgerEntry.objects.select_for_update().select_related("category", "cadre").get(pk=entry.pk)
     require_township(user, entry.township_id)
     if selectors.date_is_locked(township_id=entry.township_id, day=entry.date):
         raise ValidationError(_("The quarter of this entry is closed; the entry is locked."))
@@ -110,10 +147,20 @@ def _editable_entry(user, entry):
 
 @transaction.atomic
 def ledger_entry_update(
-    *, user, entry, category, date, description, outcome="", score_change=None, leave_days=None, attachment=None
+    *,
+    user: User,
+    entry: LedgerEntry,
+    category: LedgerCategory,
+    date: datetime.date,
+    description: str,
+    outcome: str = "",
+    score_change: Decimal | None = None,
+    leave_days: int | None = None,
+    attachment: UploadedFile | None = None,
 ) -> dict:
     """Change an entry of an open quarter (also to a date in another open quarter). Returns the changes."""
     entry = _editable_entry(user, entry)
+    check_appointed(entry.cadre, date)
     _check_ledger_values(
         township_id=entry.township_id, category=category, date=date, leave_days=leave_days, score_change=score_change
     )
@@ -132,6 +179,6 @@ def ledger_entry_update(
 
 
 @transaction.atomic
-def ledger_entry_delete(*, user, entry):
+def ledger_entry_delete(*, user: User, entry: LedgerEntry) -> None:
     entry = _editable_entry(user, entry)
     audited_delete(entry, actor=user, summary=_("Ledger entry deleted"), fields=LEDGER_FIELDS)

@@ -3,22 +3,26 @@
 A closed quarter's areas and scores are refused here (not only hidden in the pages).
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record
+from cadre_mgmt.cadres.models import Township
 
 from .. import rules, selectors
 from ..models import QuarterArea, QuarterScore, TownshipQuarter
 from .common import require_township
 
 
-def _open_quarter(*, user, township, year, quarter) -> TownshipQuarter:
+def _open_quarter(*, user: User, township: Township, year: int, quarter: int) -> TownshipQuarter:
     """The township's quarter, created with the proposed areas on the first write."""
     require_township(user, township.pk)
     if quarter not in (1, 2, 3, 4):
@@ -43,12 +47,14 @@ def _open_quarter(*, user, township, year, quarter) -> TownshipQuarter:
 
 
 @transaction.atomic
-def quarter_open(*, user, township, year, quarter) -> TownshipQuarter:
+def quarter_open(*, user: User, township: Township, year: int, quarter: int) -> TownshipQuarter:
     return _open_quarter(user=user, township=township, year=year, quarter=quarter)
 
 
 @transaction.atomic
-def quarter_areas_save(*, user, township, year, quarter, areas) -> TownshipQuarter:
+def quarter_areas_save(
+    *, user: User, township: Township, year: int, quarter: int, areas: list[dict[str, Any]]
+) -> TownshipQuarter:
     """``areas``: list of dicts {id or None, name, weight, delete}. The kept weights must add up to 100;
     deleting an area deletes its scores."""
     tq = _open_quarter(user=user, township=township, year=year, quarter=quarter)
@@ -81,11 +87,11 @@ def quarter_areas_save(*, user, township, year, quarter, areas) -> TownshipQuart
         existing.pop(pk).delete()
     # Rename in two steps so that swapping two names does not trip the unique constraint.
     for item in kept:
-        area = existing.get(item.get("id"))
+        area = existing.get(item.get("id") or 0)
         if area is not None:
             QuarterArea.objects.filter(pk=area.pk).update(name=f"~{area.pk}")
     for order, item in enumerate(kept):
-        area = existing.get(item.get("id"))
+        area = existing.get(item.get("id") or 0)
         if area is None:
             QuarterArea.objects.create(township_quarter=tq, name=item["name"].strip(), weight=item["weight"], sort_order=order)
         else:
@@ -102,7 +108,9 @@ def quarter_areas_save(*, user, township, year, quarter, areas) -> TownshipQuart
 
 
 @transaction.atomic
-def quarter_scores_save(*, user, township, year, quarter, scores) -> int:
+def quarter_scores_save(
+    *, user: User, township: Township, year: int, quarter: int, scores: Mapping[tuple[int, int], Decimal | None]
+) -> int:
     """``scores``: {(cadre id, area id): Decimal or None}; None removes a score. Returns how many changed.
 
     Every cadre must be one of the township's cadres in post at the end of the quarter and every area one
@@ -132,6 +140,7 @@ def quarter_scores_save(*, user, township, year, quarter, scores) -> int:
         if old == value:
             continue
         if value is None:
+            assert found is not None  # old != value: there is a score to remove
             removed.append(found.pk)
         elif found is None:
             new.append(QuarterScore(cadre_id=key[0], area=areas[key[1]], score=value, updated_at=timezone.now()))
@@ -157,7 +166,7 @@ def quarter_scores_save(*, user, township, year, quarter, scores) -> int:
 
 
 @transaction.atomic
-def quarter_close(*, user, township, year, quarter) -> TownshipQuarter:
+def quarter_close(*, user: User, township: Township, year: int, quarter: int) -> TownshipQuarter:
     """Close the quarter: every cadre in post at its end must be scored on every area. Then its scores
     and the ledger entries dated in it are locked."""
     tq = _open_quarter(user=user, township=township, year=year, quarter=quarter)

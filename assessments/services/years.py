@@ -5,19 +5,23 @@ A finalized year's settings and review scores are refused here (not only hidden 
 """
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, audited_create, audited_update, diff, snapshot
+from cadre_mgmt.cadres.models import Township
 
 from .. import rules, selectors
-from ..models import AnnualReview, TownshipQuarter, TownshipYear
+from ..models import AnnualReview, AssessmentPolicy, TownshipQuarter, TownshipYear
 from .common import require_township
 
 YEAR_FIELDS = ("political_weight", "business_weight", "mass_weight", "ledger_share", "quarters_share", "review_share")
@@ -34,7 +38,7 @@ FINAL_FIELDS = (
 )
 
 
-def _open_year(*, user, township, year, policy=None) -> TownshipYear:
+def _open_year(*, user: User, township: Township, year: int, policy: AssessmentPolicy | None = None) -> TownshipYear:
     require_township(user, township.pk)
     ty = TownshipYear.objects.select_for_update().filter(township=township, year=year).first()
     if ty is None:
@@ -45,28 +49,35 @@ def _open_year(*, user, township, year, policy=None) -> TownshipYear:
     return ty
 
 
+def _verbose_name(name: str) -> str:
+    return str(getattr(TownshipYear._meta.get_field(name), "verbose_name", name))
+
+
 @transaction.atomic
-def township_year_settings_save(*, user, township, year, **values) -> dict:
+def township_year_settings_save(*, user: User, township: Township, year: int, **values: Decimal) -> dict:
     """The township's weights and shares for the year, each within the county's tolerance, each group adding to 100."""
     policy = selectors.current_policy()
     ty = _open_year(user=user, township=township, year=year, policy=policy)
     defaults = selectors.default_year_values(policy)
-    errors = {}
+    # Field name → its messages; "__all__" (a group not adding up to 100) may collect one per group.
+    errors: dict[str, list[str]] = {}
     for group in (YEAR_FIELDS[:3], YEAR_FIELDS[3:]):
         chosen = {name: values[name] for name in group}
         for name, problem in rules.weight_problems(chosen, {n: defaults[n] for n in group}, policy.weight_tolerance):
             if problem == "sum":
                 errors.setdefault("__all__", []).append(
-                    _("%(fields)s must add up to 100.")
-                    % {"fields": "、".join(str(TownshipYear._meta.get_field(n).verbose_name) for n in group)}
+                    _("%(fields)s must add up to 100.") % {"fields": "、".join(_verbose_name(n) for n in group)}
                 )
             else:
-                errors[name] = _("Must be between %(low)s and %(high)s (county default %(default)s ± %(tolerance)s).") % {
-                    "low": max(defaults[name] - policy.weight_tolerance, Decimal("0")),
-                    "high": min(defaults[name] + policy.weight_tolerance, Decimal("100")),
-                    "default": defaults[name],
-                    "tolerance": policy.weight_tolerance,
-                }
+                errors[name] = [
+                    _("Must be between %(low)s and %(high)s (county default %(default)s ± %(tolerance)s).")
+                    % {
+                        "low": max(defaults[name] - policy.weight_tolerance, Decimal("0")),
+                        "high": min(defaults[name] + policy.weight_tolerance, Decimal("100")),
+                        "default": defaults[name],
+                        "tolerance": policy.weight_tolerance,
+                    }
+                ]
     if errors:
         raise ValidationError(errors)
     return audited_update(
@@ -75,7 +86,9 @@ def township_year_settings_save(*, user, township, year, **values) -> dict:
 
 
 @transaction.atomic
-def annual_reviews_save(*, user, township, year, scores) -> int:
+def annual_reviews_save(
+    *, user: User, township: Township, year: int, scores: Mapping[int, tuple[Decimal | None, Decimal | None, Decimal | None]]
+) -> int:
     """``scores``: {cadre id: (political, business, mass)} with Decimal or None each. Returns how many changed."""
     ty = _open_year(user=user, township=township, year=year)
     allowed = set(selectors.assessed_cadres(township=township, on=datetime.date(year, 12, 31)).values_list("pk", flat=True))
@@ -86,16 +99,18 @@ def annual_reviews_save(*, user, township, year, scores) -> int:
             if value is not None and not (Decimal("0") <= value <= Decimal("100")):
                 raise ValidationError(_("A score must be between 0 and 100."))
     current = {r.cadre_id: r for r in AnnualReview.objects.filter(township_year=ty, cadre_id__in=list(scores))}
-    changes, new, changed = {}, [], []
-    for cadre_id, values in scores.items():
-        values = tuple(rules.round2(v) if v is not None else None for v in values)
+    changes: dict[str, dict] = {}
+    new: list[AnnualReview] = []
+    changed: list[AnnualReview] = []
+    for cadre_id, given in scores.items():
+        rounded = tuple(rules.round2(v) if v is not None else None for v in given)
         review = current.get(cadre_id)
         if review is None:
-            if all(v is None for v in values):
+            if all(v is None for v in rounded):
                 continue
             review = AnnualReview(township_year=ty, cadre_id=cadre_id, year=year)
         before = snapshot(review, REVIEW_FIELDS) if review.pk else {}
-        review.political_score, review.business_score, review.mass_score = values
+        review.political_score, review.business_score, review.mass_score = rounded
         change = diff(before, snapshot(review, REVIEW_FIELDS))
         if not change:
             continue
@@ -125,13 +140,13 @@ class FinalizePreview:
     outcome: rules.CapOutcome | None = None
 
     @property
-    def tied_rows(self):
+    def tied_rows(self) -> list[Any]:
         if self.outcome is None:
             return []
         return [row for row in self.rows if row.cadre.pk in self.outcome.tied]
 
 
-def annual_finalize_preview(*, township, year) -> FinalizePreview:
+def annual_finalize_preview(*, township: Township, year: int) -> FinalizePreview:
     """What finalizing would do: problems that block it, the excellent places and any tie to decide. Writes nothing."""
     policy = selectors.current_policy()
     ty, rows = selectors.year_sheet(township=township, year=year, policy=policy)
@@ -149,13 +164,18 @@ def annual_finalize_preview(*, township, year) -> FinalizePreview:
     if not rows:
         problems.append(_("No cadre of this township is assessed for this year."))
     places = rules.excellent_places(assessed=len(rows), cap_percent=policy.excellent_cap_percent)
-    candidates = {row.cadre.pk: row.breakdown.score for row in rows if row.breakdown.grade == rules.EXCELLENT}
+    # An excellent grade always has a score.
+    candidates = {
+        row.cadre.pk: row.breakdown.score
+        for row in rows
+        if row.breakdown.grade == rules.EXCELLENT and row.breakdown.score is not None
+    }
     outcome = rules.apply_excellent_cap(candidates, places)
     return FinalizePreview(township_year=ty, rows=rows, places=places, problems=problems, outcome=outcome)
 
 
 @transaction.atomic
-def annual_finalize(*, user, township, year, tie_choice=None) -> FinalizePreview:
+def annual_finalize(*, user: User, township: Township, year: int, tie_choice: Iterable[int] | None = None) -> FinalizePreview:
     """Fix the year's grades: computed scores, the veto rule, the excellent cap. A tie across the last
     excellent place raises ``rules.TieUnresolved`` until ``tie_choice`` names who takes the places."""
     ty = _open_year(user=user, township=township, year=year)
@@ -198,7 +218,7 @@ def annual_finalize(*, user, township, year, tie_choice=None) -> FinalizePreview
 
 
 @transaction.atomic
-def annual_confirm(*, user, township_year) -> TownshipYear:
+def annual_confirm(*, user: User, township_year: TownshipYear) -> TownshipYear:
     """The county confirms a township's finalized grades: from now on they are final for the promotion review."""
     if not user.is_county_approver:
         raise PermissionDenied
@@ -217,7 +237,7 @@ def annual_confirm(*, user, township_year) -> TownshipYear:
 
 
 @transaction.atomic
-def annual_return(*, user, township_year, reason) -> TownshipYear:
+def annual_return(*, user: User, township_year: TownshipYear, reason: str) -> TownshipYear:
     """The county returns finalized (not yet confirmed) grades to the township, which reopens the year."""
     if not user.is_county_approver:
         raise PermissionDenied

@@ -6,9 +6,17 @@ the county administrator may also write. Another township's ids are a 404. By to
 """
 
 from ..selectors import can_read_assessments
-from .ledger import ledger, ledger_attachment, ledger_cadres, ledger_entry_delete, ledger_entry_edit, ledger_workspace
+from .ledger import (
+    ledger,
+    ledger_attachment,
+    ledger_cadres,
+    ledger_entry_delete,
+    ledger_entry_edit,
+    ledger_export,
+    ledger_workspace,
+)
 from .quarters import quarter_areas, quarter_close, quarter_detail, quarter_import, quarter_open, quarter_template
-from .years import overview, year_confirm, year_detail, year_finalize, year_return, year_settings
+from .years import overview, year_confirm, year_detail, year_export, year_finalize, year_return, year_settings
 
 __all__ = [
     "can_read_assessments",
@@ -17,6 +25,7 @@ __all__ = [
     "ledger_cadres",
     "ledger_entry_delete",
     "ledger_entry_edit",
+    "ledger_export",
     "ledger_workspace",
     "overview",
     "quarter_areas",
@@ -27,6 +36,7 @@ __all__ = [
     "quarter_template",
     "year_confirm",
     "year_detail",
+    "year_export",
     "year_finalize",
     "year_return",
     "year_settings",

@@ -13,16 +13,16 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import get_object_for_user, require, scope_for_user
 from cadre_mgmt.cadres.models import Cadre
-from cadre_mgmt.cadres.views import with_result_message
-from cadre_mgmt.web import post_action, submit_form
+from cadre_mgmt.web import post_action, submit_form, submit_partial, with_result_message, xlsx_response
 
-from .. import selectors, services
+from .. import exporting, selectors, services
 from ..attachments import content_type_for
-from ..forms import LedgerEntryEditForm, LedgerEntryForm
+from ..forms import LedgerEntryEditForm, LedgerEntryForm, LedgerFilterForm
 from ..models import LedgerEntry
 from .common import is_htmx, page_context, posted, require_reader, township_for, township_query, village_for
 
 SESSION_VILLAGE = "assessments_ledger_village"
+WORKSPACE = "assessments/_ledger_workspace.html"
 EDITED_FIELDS = ("date", "category", "description", "outcome", "score_change", "leave_days")
 
 
@@ -48,23 +48,45 @@ def _chosen_ids(data):
     return [int(v) for v in data.getlist("cadres") if v.isdigit()]
 
 
+def _village_chosen(request, township):
+    """The village the form names; None when it names none ("all villages": a search over the township)."""
+    data = request.POST if request.method == "POST" else request.GET
+    if "village" in data and not data["village"]:
+        return None
+    return village_for(request, township, remember=SESSION_VILLAGE)
+
+
 def _choices(request, township, chosen_ids, *, q="", village=None):
-    """The ticked cadres first (they stay ticked), then the village's cadres or the name matches."""
+    """The ticked cadres first (they stay ticked, those of the chosen village only), then the village's
+    cadres or the name matches."""
     chosen = []
     if chosen_ids:
         cadres = scope_for_user(Cadre.objects.select_related("village"), request.user)
-        chosen = list(cadres.filter(township=township, pk__in=chosen_ids[:200]))
+        cadres = cadres.filter(township=township, pk__in=chosen_ids[:200])
+        chosen = list(cadres if village is None else cadres.filter(village=village))
     found = selectors.cadre_choices(user=request.user, township=township, q=q, village=village)
     chosen_set = {c.pk for c in chosen}
     return chosen + [c for c in found if c.pk not in chosen_set]
 
 
+def _filters(request, township):
+    """(filter form, valid filters) of the ledger list; in the query string as f-village, f-name ..."""
+    form = LedgerFilterForm(request.GET if request.method == "GET" else None, township=township)
+    return form, form.filters()
+
+
 def _workspace(request, township, form, *, village, chosen_ids=(), saved=None):
-    """Context of the ledger workspace: the form, the cadres to tick and the latest entries."""
-    entries, next_cursor = selectors.ledger_page(user=request.user, township=township, before=_cursor(request.GET.get("before")))
+    """Context of the ledger workspace: the form, the cadres to tick and the latest entries (filtered)."""
+    filter_form, filters = _filters(request, township)
+    before = _cursor(request.GET.get("before"))
+    entries, next_cursor = selectors.ledger_page(user=request.user, township=township, before=before, filters=filters)
+    query = request.GET.copy()
+    query.pop("before", None)
     return page_context(
         request,
         township,
+        filter_form=filter_form,
+        filter_query=query.urlencode(),
         form=form,
         can_write=selectors.can_write_ledger(request.user, township.pk),
         entries=entries,
@@ -83,7 +105,9 @@ def _record(request, form):
     """The ledger form's one service call; the village chosen is remembered for the next entry."""
 
     def call(data):
-        entries = services.ledger_entry_create(user=request.user, cadres=data["cadres"], **form.entry_kwargs())
+        entries = services.ledger_entry_create(
+            user=request.user, cadres=data["cadres"], village=data.get("village"), **form.entry_kwargs()
+        )
         if data.get("village"):
             request.session[SESSION_VILLAGE] = data["village"].pk
         return entries
@@ -97,19 +121,17 @@ def ledger(request):
         return ledger_workspace(request)
     township = township_for(request)
     require(request.method != "POST" or selectors.can_write_ledger(request.user, township.pk))
-    village = village_for(request, township, remember=SESSION_VILLAGE)
+    village = _village_chosen(request, township)
     form = _entry_form(
         request, township, *posted(request, files=True), initial={"village": village, "date": timezone.localdate()}
     )
-    call, success = with_result_message(
-        _record(request, form), lambda e: _("%(count)s ledger entries saved.") % {"count": len(e)}
-    )
+    call, success = with_result_message(_record(request, form), _saved)
     return submit_form(
         request,
         form,
         call,
         success,
-        template="assessments/_ledger_workspace.html" if is_htmx(request) else "assessments/ledger_list.html",
+        template=WORKSPACE if is_htmx(request) else "assessments/ledger_list.html",
         context=_workspace(request, township, form, village=village, chosen_ids=_chosen_ids(request.POST)),
         redirect_to=_ledger_url(request, township),
     )
@@ -123,29 +145,41 @@ def ledger_workspace(request):
     township = township_for(request)
     require(selectors.can_write_ledger(request.user, township.pk))
     form = _entry_form(request, township, request.POST, request.FILES)
-    entries = form.call_service(_record(request, form))
-    village = village_for(request, township, remember=SESSION_VILLAGE)
-    if entries is not None:
+
+    def context(entries):
+        village = _village_chosen(request, township)
+        if entries is None:
+            return _workspace(request, township, form, village=village, chosen_ids=_chosen_ids(request.POST))
         keep = {"village": village, "date": form.cleaned_data["date"], "category": form.cleaned_data["category"]}
-        form = _entry_form(request, township, initial=keep)
-    chosen = _chosen_ids(request.POST) if entries is None else []
-    saved = len(entries) if entries is not None else None
-    context = _workspace(request, township, form, village=village, chosen_ids=chosen, saved=saved)
-    return render(request, "assessments/_ledger_workspace.html", context)
+        fresh = _entry_form(request, township, initial=keep)
+        return _workspace(request, township, fresh, village=village, saved=len(entries))
+
+    return submit_partial(request, form, _record(request, form), template=WORKSPACE, context=context)
 
 
 @login_required
 def ledger_cadres(request):
-    """htmx: cadre checkboxes for a village, or for part of a name; the already chosen ones stay ticked."""
+    """htmx: cadre checkboxes for a village, or for part of a name (within the village when one is chosen);
+    the already chosen ones of that village stay ticked."""
     township = township_for(request)
     q = request.GET.get("q", "")[:30]
-    village = None if q.strip() else village_for(request, township)
+    village = None if q.strip() and "village" not in request.GET else _village_chosen(request, township)
     if village is not None and request.GET.get("village"):
         request.session[SESSION_VILLAGE] = village.pk
     chosen_ids = _chosen_ids(request.GET)
     choices = _choices(request, township, chosen_ids, q=q, village=village)
     context = {"choices": choices, "chosen": set(chosen_ids), "searched": bool(q.strip())}
     return render(request, "assessments/_cadre_choices.html", context)
+
+
+@login_required
+def ledger_export(request):
+    """The filtered ledger list as Excel (every matching entry, not only the page shown); audited."""
+    township = township_for(request)
+    _form, filters = _filters(request, township)
+    entries = selectors.ledger_filtered(user=request.user, township=township, **filters)
+    content = exporting.export_ledger(user=request.user, entries=entries.iterator(chunk_size=2000))
+    return xlsx_response(content, f"ledger-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _entry_for_user(user, pk):

@@ -8,11 +8,10 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.models import Village
-from cadre_mgmt.cadres.views import with_result_message
 from cadre_mgmt.uploads import ExcelUploadForm, import_page
-from cadre_mgmt.web import post_action, submit_form, xlsx_response
+from cadre_mgmt.web import post_action, submit_form, with_result_message, xlsx_response
 
-from .. import importing, rules, selectors, services
+from .. import exporting, importing, rules, selectors, services
 from ..forms import QuarterAreasForm, QuarterGridForm
 from .common import check_year, page_context, posted, township_for, township_query, village_for
 
@@ -138,4 +137,5 @@ def quarter_template(request, year, quarter):
         raise Http404
     village = village_for(request, township) if request.GET.get("village") else None
     content = importing.build_template(township=township, year=year, quarter=quarter, township_quarter=tq, village=village)
+    exporting.audit_quarter_export(user=request.user, township=township, year=year, quarter=quarter)
     return xlsx_response(content, f"quarter-{year}Q{quarter}.xlsx")

@@ -11,10 +11,9 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.models import Village
-from cadre_mgmt.cadres.views import with_result_message
-from cadre_mgmt.web import post_action, submit_form
+from cadre_mgmt.web import post_action, submit_form, with_result_message, xlsx_response
 
-from .. import rules, selectors, services
+from .. import exporting, rules, selectors, services
 from ..forms import FinalizeForm, ReturnForm, ReviewGridForm, YearSettingsForm
 from ..models import AnnualReview, TownshipYear
 from .common import check_year, page_context, posted, township_for, township_query, village_for
@@ -64,6 +63,17 @@ def year_detail(request, year):
     return submit_form(
         request, form, call, success, template="assessments/year_detail.html", context=context, redirect_to=redirect_to
     )
+
+
+@login_required
+def year_export(request, year):
+    """The year's sheet as shown (one village, or the whole township without ``village``) as Excel; audited."""
+    check_year(year)
+    township = township_for(request)
+    village = village_for(request, township) if request.GET.get("village") else None
+    _ty, rows = selectors.year_sheet(township=township, year=year, village=village)
+    content = exporting.export_year(user=request.user, township=township, year=year, rows=rows)
+    return xlsx_response(content, f"year-{year}.xlsx")
 
 
 @login_required

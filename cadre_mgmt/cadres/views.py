@@ -2,13 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from cadre_mgmt import registry
 from cadre_mgmt.accounts.scoping import get_object_for_user, require
 from cadre_mgmt.uploads import ExcelUploadForm, import_page
-from cadre_mgmt.web import list_page, submit_form, xlsx_response
+from cadre_mgmt.web import list_page, submit_form, with_result_message, xlsx_response
 
 from . import exporting, importing, services
 from .forms import CadreFilterForm, CadreForm, CadreLeaveForm
@@ -19,18 +18,6 @@ from .selectors import cadre_search, cadres_for_user, can_edit_cadre, can_edit_c
 def get_cadre_for_user(user, pk):
     """The cadre if the user may read it, else 404 (another township's ids reveal nothing)."""
     return get_object_for_user(cadres_for_user(user=user), user, pk=pk)
-
-
-def with_result_message(call, message):
-    """(call, success) for ``submit_form`` when the success message names what the service returned:
-    ``message(result)`` is read when the message is shown, after the call. (The assessment pages use it too.)"""
-    outcome = {}
-
-    def run(data):
-        outcome["result"] = call(data)
-        return outcome["result"]
-
-    return run, lazy(lambda: message(outcome["result"]), str)()
 
 
 def get_cadre_for_editing(user, pk):

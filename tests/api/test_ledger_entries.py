@@ -185,6 +185,14 @@ def test_a_date_in_a_closed_quarter_is_refused_with_the_services_message(token_c
     assert not LedgerEntry.objects.exists()
 
 
+def test_a_date_before_the_cadres_first_appointment_is_refused_in_chinese(token_client_for, officer_x, village_x):
+    cadre = CadreFactory(village=village_x, name="新任", first_appointed_on=datetime.date(2019, 4, 1))
+    response = token_client_for(officer_x).post(URL, _body([cadre], date="1990-01-01"), format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"date": ["日期早于新任首次任职的日期（2019-04-01）。"]}
+    assert not LedgerEntry.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

@@ -326,3 +326,149 @@ def test_zip_bomb_attachment_is_refused_and_nothing_is_stored(
             attachment=upload,
         )
     assert not LedgerEntry.objects.exists()
+
+
+# ---------------------------------------------------------------- one village's cadres (issue 17 item 1)
+
+
+@pytest.fixture
+def nanshan_and_xihe(township_x):
+    from ..factories import VillageFactory
+
+    nanshan, xihe = VillageFactory(township=township_x, name="南山村"), VillageFactory(township=township_x, name="西河村")
+    return (
+        nanshan,
+        [CadreFactory(village=nanshan, name=n) for n in ("南一", "南二")],
+        xihe,
+        [CadreFactory(village=xihe, name=n) for n in ("西一", "西二")],
+    )
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_save_for_cadres_not_of_the_chosen_village_is_refused_and_nothing_saved(
+    client_for, officer_x, nanshan_and_xihe, categories, htmx
+):
+    nanshan, nanshan_cadres, _xihe, xihe_cadres = nanshan_and_xihe
+    headers = {"HX-Request": "true"} if htmx else None
+    response = post_entry(
+        client_for(officer_x), [nanshan_cadres[0], *xihe_cadres], categories["meeting"], headers=headers, village=nanshan.pk
+    )
+    assert response.status_code == 200
+    assert "西一、西二不是南山村的村干部" in response.text
+    assert not LedgerEntry.objects.exists()
+    with pytest.raises(ValidationError):
+        services.ledger_entry_create(
+            user=officer_x, cadres=xihe_cadres, village=nanshan, category=categories["meeting"], date=day(5, 1), description="会"
+        )
+    assert not LedgerEntry.objects.exists()
+    # The chosen village's own cadres are saved.
+    assert post_entry(client_for(officer_x), nanshan_cadres, categories["meeting"], village=nanshan.pk).status_code == 302
+    assert sorted(e.cadre.name for e in LedgerEntry.objects.all()) == ["南一", "南二"]
+
+
+def test_choosing_a_village_lists_its_cadres_and_drops_the_ticks_of_another_village(client_for, officer_x, nanshan_and_xihe):
+    nanshan, nanshan_cadres, xihe, xihe_cadres = nanshan_and_xihe
+    url = reverse("assessments:ledger_cadres")
+    response = client_for(officer_x).get(url, {"village": xihe.pk, "q": "", "cadres": [nanshan_cadres[0].pk]})
+    assert "西一" in response.text and "西二" in response.text and "南一" not in response.text
+    # A search with a village chosen stays in that village; "all villages" searches the township.
+    response = client_for(officer_x).get(url, {"village": nanshan.pk, "q": "一"})
+    assert "南一" in response.text and "西一" not in response.text
+    response = client_for(officer_x).get(url, {"village": "", "q": "一"})
+    assert "南一" in response.text and "西一" in response.text
+
+
+def test_village_choice_and_search_swap_inside_the_cadre_list(client_for, officer_x, cadre_x):
+    """The form swaps itself with outerHTML; the village choice and the search must not inherit that, or the
+    first answer replaces #cadre-choices and the next request has no target (htmx:targetError)."""
+    page = client_for(officer_x).get(URL).text
+    select = page[page.index('<select name="village"') :].split(">", 1)[0]
+    search = page[page.index('id="cadre-search"') :].split(">", 1)[0]
+    for element in (select, search):
+        assert 'hx-target="#cadre-choices"' in element and 'hx-swap="innerHTML"' in element
+    assert "#cadre-search" in select and "#id_village" in search
+
+
+def test_date_before_the_first_appointment_is_refused(client_for, officer_x, village_x, categories):
+    cadre = CadreFactory(village=village_x, name="新任", first_appointed_on=datetime.date(2019, 4, 1))
+    response = post_entry(client_for(officer_x), [cadre], categories["meeting"], date="1990-01-01")
+    assert response.status_code == 200 and "日期早于新任首次任职的日期（2019-04-01）" in response.text
+    assert not LedgerEntry.objects.exists()
+    with pytest.raises(ValidationError):
+        entry(officer_x, cadre, categories["meeting"], date=datetime.date(2019, 3, 31))
+    saved = entry(officer_x, cadre, categories["meeting"], date=datetime.date(2019, 4, 1))
+    with pytest.raises(ValidationError):
+        services.ledger_entry_update(
+            user=officer_x, entry=saved, category=categories["meeting"], date=datetime.date(1990, 1, 1), description="改"
+        )
+
+
+# ---------------------------------------------------------------- filters and export (issue 17 item 15)
+
+
+def _sheet(response):
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200, response.content[:200]
+    ws = load_workbook(io.BytesIO(response.content)).active
+    return [[cell.value for cell in row] for row in ws.iter_rows()], ws
+
+
+@pytest.fixture
+def filtered_entries(officer_x, officer_y, nanshan_and_xihe, cadre_y, categories):
+    _nanshan, (nan1, nan2), _xihe, (xi1, _xi2) = nanshan_and_xihe
+    entry(officer_x, nan1, categories["meeting"], date=day(3, 1), description='=HYPERLINK("http://x")')
+    entry(officer_x, nan2, categories["household_visit"], date=day(4, 1), description="走访")
+    entry(officer_x, xi1, categories["meeting"], date=day(5, 1), description="例会")
+    entry(officer_y, cadre_y, categories["meeting"], date=day(4, 2), description="别镇")
+
+
+def test_ledger_list_filters_by_village_cadre_category_and_dates(
+    client_for, officer_x, filtered_entries, nanshan_and_xihe, categories
+):
+    nanshan = nanshan_and_xihe[0]
+    client = client_for(officer_x)
+
+    def shown(**query):
+        entries = client.get(URL, {f"f-{k}": v for k, v in query.items()}).context["entries"]
+        return sorted(e.description for e in entries)
+
+    assert shown() == sorted(['=HYPERLINK("http://x")', "走访", "例会"])
+    assert shown(village=nanshan.pk) == sorted(['=HYPERLINK("http://x")', "走访"])
+    assert shown(name="西") == ["例会"]
+    assert shown(category=categories["meeting"].pk) == sorted(['=HYPERLINK("http://x")', "例会"])
+    assert shown(date_from="2025-03-15", date_to="2025-04-30") == ["走访"]
+    # A reversed range is refused with a Chinese message, and no filter is applied.
+    response = client.get(URL, {"f-date_from": "2025-05-01", "f-date_to": "2025-04-01"})
+    assert "截止日期早于开始日期。" in response.text and len(response.context["entries"]) == 3
+
+
+def test_ledger_export_is_the_filtered_list_formula_safe_and_audited(
+    client_for, officer_x, county_approver, finance, filtered_entries, nanshan_and_xihe, township_y
+):
+    nanshan = nanshan_and_xihe[0]
+    url = reverse("assessments:ledger_export")
+    rows, ws = _sheet(client_for(officer_x).get(url, {"f-village": nanshan.pk}))
+    assert rows[0][:5] == ["日期", "乡镇", "村", "姓名", "类别"]
+    assert sorted(row[3] for row in rows[1:]) == ["南一", "南二"]
+    formula_row = next(row for row in ws.iter_rows(min_row=2) if row[3].value == "南一")
+    assert formula_row[5].data_type == "s" and formula_row[5].value.startswith("=HYPERLINK")
+    record = AuditRecord.objects.get(action=AuditRecord.Action.EXPORT, object_type="assessments.LedgerEntry")
+    assert record.actor == officer_x and "2 条" in record.summary
+    # Township staff export their own township only, whatever the query says.
+    rows, _ws = _sheet(client_for(officer_x).get(url, {"township": township_y.pk}))
+    assert "别镇" not in [row[5] for row in rows] and len(rows) == 4
+    # County readers choose the township; finance may not read the ledger.
+    rows, _ws = _sheet(client_for(county_approver).get(url, {"township": township_y.pk}))
+    assert [row[5] for row in rows[1:]] == ["别镇"]
+    assert client_for(finance).get(url).status_code == 403
+
+
+def test_year_sheet_export_lists_the_shown_cadres_and_is_audited(client_for, officer_x, officer_y, cadre_x, cadre_y, finance):
+    from .conftest import YEAR
+
+    url = reverse("assessments:year_export", args=[YEAR])
+    rows, _ws = _sheet(client_for(officer_x).get(url))
+    assert rows[0][:3] == ["村", "姓名", "政治表现"] and [row[1] for row in rows[1:]] == [cadre_x.name]
+    assert AuditRecord.objects.filter(action=AuditRecord.Action.EXPORT, object_type="assessments.AnnualReview").count() == 1
+    assert client_for(finance).get(url).status_code == 403

@@ -229,6 +229,21 @@ def test_template_lists_own_cadres_and_reimports_to_the_same_scores(client_for, 
     assert AuditRecord.objects.count() == count
 
 
+def test_template_writes_village_and_name_as_text_never_as_a_formula_and_is_audited(client_for, officer_x, township_x):
+    """Issue 16 item 2: a name like "=HYPERLINK(...)" stays text in the downloaded template."""
+    from ..factories import VillageFactory
+
+    village = VillageFactory(township=township_x, name="=cmd|' /C calc'!A0")
+    CadreFactory(village=village, name='=HYPERLINK("http://evil.example","点我")')
+    services.quarter_open(user=officer_x, township=township_x, year=YEAR, quarter=2)
+    content = client_for(officer_x).get(quarter_url("assessments:quarter_template")).content
+    ws = load_workbook(io.BytesIO(content)).active
+    village_cell, name_cell = ws.cell(row=2, column=2), ws.cell(row=2, column=3)
+    assert (village_cell.data_type, name_cell.data_type) == ("s", "s")
+    assert name_cell.value.startswith("=HYPERLINK") and village_cell.value.startswith("=cmd")
+    assert AuditRecord.objects.filter(action=AuditRecord.Action.EXPORT, object_type="assessments.QuarterScore").count() == 1
+
+
 def test_one_bad_row_writes_nothing_and_names_the_row(client_for, officer_x, township_x, village_x):
     cadres = [CadreFactory(village=village_x, name=f"乙{i}") for i in range(5)]
     tq = services.quarter_open(user=officer_x, township=township_x, year=YEAR, quarter=2)

@@ -30,6 +30,8 @@ def record_a_visit_and_a_village_meeting(page, cadre_name, meeting_cadres):
     login(page, "township_x")
     open_from_menu(page, "台账")
     expect(page.get_by_role("heading", name="台账")).to_contain_text("X镇")
+    # htmx has bound the form's elements (a search typed before that would send nothing).
+    page.wait_for_function("() => window.htmx && document.readyState === 'complete'")
     entries = page.get_by_test_id("ledger-entries")
     expect(entries).to_contain_text("暂无台账记录。")
 
@@ -108,3 +110,67 @@ def test_officer_on_a_phone_records_a_visit_and_a_village_meeting(phone_page, of
     record_a_visit_and_a_village_meeting(phone_page, cadre_x.name, xihe_village_cadres)
     # The wide ledger table scrolls inside its own box; the page never scrolls sideways.
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.fixture
+def two_more_villages(township_x, village_x, cadre_x):
+    """南山村 and 西河村 of X镇 with two cadres each, besides 东岭村 (the first village, shown first)."""
+    member = Post.objects.get(code="member")
+    villages = {}
+    for name, cadres in (("南山村", ("南一", "南二")), ("西河村", ("西一", "西二"))):
+        village = VillageFactory(township=township_x, name=name, sort_order=5)
+        villages[name] = (village, [CadreFactory(village=village, name=c, posts=[member]) for c in cadres])
+    return villages
+
+
+def switch_villages_and_searches_then_save(page, villages):
+    """Issue 17 item 1: the cadre list follows every change of village and every search, and the save is for
+    the last village's ticked cadres only."""
+    login(page, "township_x")
+    open_from_menu(page, "台账")
+    form = page.get_by_test_id("ledger-form")
+    village, search = form.get_by_label("村（社区）"), form.get_by_placeholder("输入姓名中的字查找")
+    choices = form.locator("#cadre-choices")
+
+    def shown(*names):
+        expect(choices.get_by_role("checkbox", name="全选")).to_have_count(1)
+        for name in names:
+            expect(choices.get_by_label(name, exact=False)).to_have_count(1)
+        expect(choices.get_by_role("checkbox")).to_have_count(len(names) + 1)  # + 全选
+
+    # htmx has bound the form's elements (a change before that would send nothing).
+    page.wait_for_function("() => window.htmx && document.readyState === 'complete'")
+    village.select_option(label="南山村")  # village change 1
+    shown("南一", "南二")
+    village.select_option(label="西河村")  # village change 2: the one that used to be lost
+    shown("西一", "西二")
+    choices.get_by_label("西一").check()
+    search.fill("二")  # search 1, within 西河村: the ticked 西一 stays
+    shown("西一", "西二")
+    village.select_option(label="南山村")  # village change 3: 西一's tick goes with its village
+    shown("南二")
+    choices.get_by_label("南二").check()
+    search.fill("一")  # search 2
+    shown("南二", "南一")
+    choices.get_by_label("南一").check()
+    search.fill("")  # search 3: the whole village, both ticked
+    shown("南一", "南二")
+    expect(choices.get_by_role("checkbox", checked=True)).to_have_count(2)
+    form.get_by_label("日期").fill(MEETING_DAY)
+    form.get_by_label("类别").select_option(label="会议")
+    form.get_by_role("textbox", name="情况说明").fill(MEETING)
+    form.get_by_role("button", name="保存").click()
+    expect(page.get_by_test_id("ledger-saved")).to_have_text("已保存 2 条台账。")
+
+    nanshan = villages["南山村"][0]
+    saved = LedgerEntry.objects.select_related("cadre").order_by("cadre__name")
+    assert [(e.cadre.name, e.cadre.village_id) for e in saved] == [("南一", nanshan.pk), ("南二", nanshan.pk)]
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_bulk_entry_after_switching_villages_and_searches_three_times_saves_the_last_villages_cadres(
+    open_page, officer_x, two_more_villages, width
+):
+    phone = {"is_mobile": True, "has_touch": True} if width < 576 else {}
+    page = open_page(viewport={"width": width, "height": 900}, **phone)
+    switch_villages_and_searches_then_save(page, two_more_villages)

@@ -150,6 +150,7 @@ MATRIX = {
     "assessments:overview": ASSESSMENT_READERS,
     "assessments:ledger": ASSESSMENT_READERS,  # its POST (the entry form) is TOWNSHIP_WRITERS, probed below
     "assessments:ledger_cadres": ASSESSMENT_READERS,
+    "assessments:ledger_export": ASSESSMENT_READERS,
     "assessments:ledger_edit": TOWNSHIP_WRITERS_OBJECT,
     "assessments:ledger_delete": POST_TOWNSHIP_WRITERS_OBJECT,
     "assessments:ledger_attachment": ASSESSMENT_OBJECT,
@@ -160,6 +161,7 @@ MATRIX = {
     "assessments:quarter_import": TOWNSHIP_WRITERS,
     "assessments:quarter_template": ASSESSMENT_READERS,
     "assessments:year": ASSESSMENT_READERS,
+    "assessments:year_export": ASSESSMENT_READERS,
     "assessments:year_settings": TOWNSHIP_WRITERS,
     "assessments:year_finalize": TOWNSHIP_WRITERS,
     "assessments:year_confirm": POST_COUNTY_APPROVERS,
@@ -332,6 +334,7 @@ def build_targets():
         "assessments:quarter_import": quarter,
         "assessments:quarter_template": quarter,
         "assessments:year": year,
+        "assessments:year_export": year,
         "assessments:year_settings": year,
         "assessments:year_finalize": year,
         "assessments:year_confirm": year,
