@@ -1,11 +1,16 @@
 """Reads of supervision data: the facts the promotion review and assessments rely on, and the pages' lists."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from django.db.models import CharField, Count, DateField, F, IntegerField, Q, Value
+from django.db.models import CharField, Count, DateField, F, IntegerField, Model, OuterRef, Q, QuerySet, Value
+from django.utils.functional import Promise
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import scope_for_user, township_allowed_for_user
+from cadre_mgmt.cadres.models import Cadre, Township, Village
 from cadre_mgmt.lookups import ids_in
 
 from . import rules
@@ -59,7 +64,7 @@ class SupervisionFacts:
     suspended: bool = False
 
 
-def cadre_ids_with_veto(*, year, cadre_ids=None) -> set[int]:
+def cadre_ids_with_veto(*, year: int, cadre_ids: Iterable[int] | None = None) -> set[int]:
     """Ids of cadres with a (not revoked) one-vote veto charged to ``year``; one query."""
     vetoes = VetoEvent.objects.filter(year=year, revoked_at__isnull=True)
     if cadre_ids is not None:
@@ -67,7 +72,7 @@ def cadre_ids_with_veto(*, year, cadre_ids=None) -> set[int]:
     return set(vetoes.values_list("cadre_id", flat=True).distinct())
 
 
-def review_facts(*, cadre_ids, year, on) -> dict[int, SupervisionFacts]:
+def review_facts(*, cadre_ids: Iterable[int], year: int, on: datetime.date) -> dict[int, SupervisionFacts]:
     """Supervision facts of each cadre for the promotion review; three queries whatever the number of cadres.
 
     - ``active_sanctions``: sanctions whose effect period contains ``on`` (disqualifier 2);
@@ -125,72 +130,77 @@ def supervision_settings() -> SupervisionSettings:
 # --- Who may do what -----------------------------------------------------------------------------
 
 
-def can_read_supervision(user) -> bool:
+def can_read_supervision(user: User) -> bool:
     """Supervisors, county roles and township staff (their township only); not finance."""
     return user.is_authenticated and (user.is_supervisor or user.is_county_approver or user.is_township_staff)
 
 
-def can_read_investigations(user) -> bool:
+def can_read_investigations(user: User) -> bool:
     """Open cases are confidential: supervisors and the county only, not township staff."""
     return user.is_authenticated and (user.is_supervisor or user.is_county_approver)
 
 
-def can_record_supervision(user) -> bool:
+def can_record_supervision(user: User) -> bool:
     """Petitions, inspections, warning education, sanctions, investigations and vetoes are the supervisors'."""
     return user.is_authenticated and user.is_supervisor
 
 
-def can_record_local(user) -> bool:
+def can_record_local(user: User) -> bool:
     """Affairs disclosures and dismissals: township staff (their township) and the county administrator."""
     return user.is_authenticated and (user.is_township_staff or user.is_county_admin)
 
 
-def can_update_rectification(user, item) -> bool:
+def can_update_rectification(user: User, item: RectificationItem) -> bool:
     """Supervisors follow every item; the township reports progress on its own items."""
     return can_record_supervision(user) or township_allowed_for_user(user, item.inspection.township_id)
 
 
-def page_permissions(user) -> dict:
+def page_permissions(user: User) -> dict[str, bool]:
     """The predicates every supervision page's template shows or hides by (the tabs, the reporter note)."""
     return {"can_read_investigations": can_read_investigations(user), "can_see_reporters": can_record_supervision(user)}
 
 
-def petition_step_choices(*, user, petition) -> list[tuple[str, str]]:
+def petition_step_choices(*, user: User, petition: Petition) -> list[tuple[str, str | Promise]]:
     """The statuses this user may move the petition to next: a supervisor, one step along; nobody else."""
     if not can_record_supervision(user):
         return []
     return [(status, Petition.Status(status).label) for status in rules.petition_next_statuses(petition.status)]
 
 
-def sanctions_active_now(sanctions, *, today):
+_Sanctions = TypeVar("_Sanctions", bound=Iterable[Sanction])
+
+
+def sanctions_active_now(sanctions: _Sanctions, *, today: datetime.date) -> _Sanctions:
     """Mark each sanction of a page with ``active_now``: is it in effect on ``today``?"""
     for sanction in sanctions:
-        sanction.active_now = rules.sanction_active_on(
-            decided_on=sanction.decided_on, effective_until=sanction.effective_until, day=today
-        )
+        active_now = rules.sanction_active_on(decided_on=sanction.decided_on, effective_until=sanction.effective_until, day=today)
+        setattr(sanction, "active_now", active_now)  # noqa: B010 - an attribute for the template
     return sanctions
 
 
-def rectification_items(*, inspection, user, today):
+def rectification_items(*, inspection: Inspection, user: User, today: datetime.date) -> list[RectificationItem]:
     """The inspection's items, each with ``is_late`` and the ``next_statuses`` this user may move it to."""
     items = list(inspection.items.select_related("village", "updated_by"))
     for item in items:
-        item.is_late = item.status != item.Status.DONE and item.deadline < today
-        allowed = can_update_rectification(user, item)
-        item.next_statuses = [(s, item.Status(s).label) for s in rules.RECTIFICATION_TRANSITIONS[item.status]] if allowed else []
+        # Attributes for the template.
+        setattr(item, "is_late", item.status != item.Status.DONE and item.deadline < today)  # noqa: B010
+        steps = rules.RECTIFICATION_TRANSITIONS[item.status] if can_update_rectification(user, item) else ()
+        setattr(item, "next_statuses", [(step, item.Status(step).label) for step in steps])  # noqa: B010
     return items
 
 
 # --- Page lists (all scoped) --------------------------------------------------------------------
 
 
-def petitions_for_user(*, user):
+def petitions_for_user(*, user: User) -> QuerySet[Petition]:
     if not can_read_supervision(user):
         return Petition.objects.none()
     return scope_for_user(Petition.objects.select_related("township", "village", "cadre"), user, township_field="township")
 
 
-def petition_search(*, user, status="", township=None, overdue=False, q=""):
+def petition_search(
+    *, user: User, status: str = "", township: Township | None = None, overdue: bool = False, q: str | None = ""
+) -> QuerySet[Petition]:
     qs = petitions_for_user(user=user)
     if status:
         qs = qs.filter(status=status)
@@ -204,14 +214,14 @@ def petition_search(*, user, status="", township=None, overdue=False, q=""):
     return qs
 
 
-def overdue_petitions(*, user):
+def overdue_petitions(*, user: User) -> QuerySet[Petition]:
     """The open cases the daily job flagged as past their deadline, oldest deadline first."""
     return (
         petitions_for_user(user=user).filter(status__in=Petition.OPEN_STATUSES, overdue_since__isnull=False).order_by("deadline")
     )
 
 
-def inspections_for_user(*, user):
+def inspections_for_user(*, user: User) -> QuerySet[Inspection]:
     if not can_read_supervision(user):
         return Inspection.objects.none()
     open_items = Count("items", filter=~Q(items__status=RectificationItem.Status.DONE), distinct=True)
@@ -223,7 +233,7 @@ def inspections_for_user(*, user):
     )
 
 
-def sessions_for_user(*, user):
+def sessions_for_user(*, user: User) -> QuerySet[WarningEducationSession]:
     if not can_read_supervision(user):
         return WarningEducationSession.objects.none()
     return (
@@ -233,7 +243,7 @@ def sessions_for_user(*, user):
     )
 
 
-def sanctions_for_user(*, user):
+def sanctions_for_user(*, user: User) -> QuerySet[Sanction]:
     if not can_read_supervision(user):
         return Sanction.objects.none()
     return scope_for_user(
@@ -241,13 +251,13 @@ def sanctions_for_user(*, user):
     )
 
 
-def investigations_for_user(*, user):
+def investigations_for_user(*, user: User) -> QuerySet[Investigation]:
     if not can_read_investigations(user):
         return Investigation.objects.none()
     return Investigation.objects.select_related("cadre", "cadre__township", "cadre__village")
 
 
-def vetoes_for_user(*, user):
+def vetoes_for_user(*, user: User) -> QuerySet[VetoEvent]:
     if not can_read_supervision(user):
         return VetoEvent.objects.none()
     return scope_for_user(
@@ -257,7 +267,7 @@ def vetoes_for_user(*, user):
     )
 
 
-def dismissals_for_user(*, user):
+def dismissals_for_user(*, user: User) -> QuerySet[Dismissal]:
     if not can_read_supervision(user):
         return Dismissal.objects.none()
     return scope_for_user(
@@ -269,11 +279,13 @@ def dismissals_for_user(*, user):
 
 @dataclass(frozen=True)
 class DisclosureRow:
-    village: object
-    cells: list  # one per category: {"category", "label", "disclosure", "problem", "due_on"}
+    village: Village
+    cells: list[dict[str, Any]]  # one per category: {"category", "label", "disclosure", "problem", "due_on"}
 
 
-def disclosure_grid(*, user, villages, period_start, today) -> list[DisclosureRow]:
+def disclosure_grid(
+    *, user: User, villages: Iterable[Village], period_start: datetime.date, today: datetime.date
+) -> list[DisclosureRow]:
     """For one period, each village's disclosure per category and its problem (missing/late) on ``today``."""
     conf = supervision_settings()
     due_on = rules.disclosure_due_on(period_start, conf.disclosure_period_months, conf.disclosure_due_days)
@@ -295,7 +307,7 @@ def disclosure_grid(*, user, villages, period_start, today) -> list[DisclosureRo
     return rows
 
 
-def disclosure_flags_for_user(*, user):
+def disclosure_flags_for_user(*, user: User) -> QuerySet[DisclosureFlag]:
     if not can_read_supervision(user):
         return DisclosureFlag.objects.none()
     return scope_for_user(
@@ -303,7 +315,20 @@ def disclosure_flags_for_user(*, user):
     )
 
 
-def _cadre_records(queryset, record, *, day, text, until=None, year=None, kind=None):
+# record, record_id, record_day, record_until, record_text, record_year, record_kind
+_CadreRecord = tuple[str, int, datetime.date, datetime.date | None, str, int | None, str | None]
+
+
+def _cadre_records(
+    queryset: QuerySet[Any],
+    record: str,
+    *,
+    day: str,
+    text: str,
+    until: str | None = None,
+    year: str | None = None,
+    kind: str | None = None,
+) -> QuerySet[Any, _CadreRecord]:
     """One part of the cadre panel's UNION: the same seven columns from each record table."""
     return (
         queryset.order_by()
@@ -320,13 +345,18 @@ def _cadre_records(queryset, record, *, day, text, until=None, year=None, kind=N
     )
 
 
-def _partial(model, using, **values):
+_M = TypeVar("_M", bound=Model)
+
+
+def _partial(model: type[_M], using: str, **values: Any) -> _M:
     """A model instance with only these fields loaded, as ``.only()`` gives (the others load on access)."""
     names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
     return model.from_db(using, names, [values[name] for name in names])
 
 
-def cadre_supervision_summary(*, cadre, user, on, petition_count=None):
+def cadre_supervision_summary(
+    *, cadre: Cadre, user: User, on: datetime.date, petition_count: int | None = None
+) -> dict[str, Any] | None:
     """The cadre file's supervision panel; None for users who may not read supervision.
 
     The sanctions in effect, the vetoes and (for those who may read them) the open investigations are
@@ -367,7 +397,9 @@ def cadre_supervision_summary(*, cadre, user, on, petition_count=None):
         )
     records = parts[0].union(*parts[1:], all=True)
     using = records.db
-    sanctions, vetoes, investigations = [], [], []
+    sanctions: list[Sanction] = []
+    vetoes: list[VetoEvent] = []
+    investigations: list[Investigation] = []
     for record, pk, day, until, text, year, kind in records:
         if record == "sanction":
             sanctions.append(_partial(Sanction, using, id=pk, decided_on=day, effective_until=until, description=text))
@@ -387,7 +419,8 @@ def cadre_supervision_summary(*, cadre, user, on, petition_count=None):
     }
 
 
-def vetoes_charged(*, cadre, year):
+def vetoes_charged(*, cadre: Cadre | OuterRef, year: int | OuterRef) -> QuerySet[VetoEvent]:
     """The cadre's vetoes charged to ``year`` and not revoked, as ``cadre_ids_with_veto`` counts them; both
     arguments may be ``OuterRef`` (the assessments section of the cadre file reads it as a subquery)."""
-    return VetoEvent.objects.filter(cadre=cadre, year=year, revoked_at__isnull=True)
+    # The plugin checks a lookup's value against the field's type and knows no OuterRef (Django takes any expression).
+    return VetoEvent.objects.filter(cadre=cadre, year=year, revoked_at__isnull=True)  # type: ignore[misc]

@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.contrib.auth import SESSION_KEY, logout, password_validation, update_session_auth_hash
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,24 +26,26 @@ USER_AUDITED_FIELDS = (
 )
 
 
-def login_record(*, user, success, username=""):
+def login_record(*, user: User | None, success: bool, username: str = "") -> None:
+    """A sign-in (``user``) or a failed attempt (``user`` None, the name that was tried)."""
+    actor = user if success else None
     audit_record(
-        actor=user if success else None,
+        actor=actor,
         action=AuditRecord.Action.LOGIN if success else AuditRecord.Action.LOGIN_FAILED,
         object_type="accounts.User",
-        object_id=str(user.pk) if success else "",
+        object_id=str(actor.pk) if actor is not None else "",
         summary=(_("Signed in") if success else _("Failed sign-in as “%(username)s”") % {"username": username[:100]}),
     )
 
 
-def logout_record(*, user):
+def logout_record(*, user: User) -> None:
     audit_record(
         actor=user, action=AuditRecord.Action.LOGOUT, object_type="accounts.User", object_id=str(user.pk), summary=_("Signed out")
     )
 
 
 @transaction.atomic
-def logout_everywhere(*, request, user):
+def logout_everywhere(*, request: HttpRequest, user: User) -> int:
     """Sign the user out everywhere: every session (this browser's too, other browsers and phones) and every
     API token ends. Sessions are found by reading the live ones (a county has hundreds, not millions)."""
     revoke_api_tokens(user)
@@ -62,7 +67,7 @@ def logout_everywhere(*, request, user):
 
 
 @transaction.atomic
-def password_change(*, request, user, new_password):
+def password_change(*, request: HttpRequest, user: User, new_password: str) -> None:
     """Set a new password; every other session of the user ends (their session hash no longer matches)."""
     user.set_password(new_password)
     user.must_change_password = False
@@ -72,7 +77,7 @@ def password_change(*, request, user, new_password):
 
 
 @transaction.atomic
-def user_admin_save(*, actor, user, created):
+def user_admin_save(*, actor: User, user: User, created: bool) -> User:
     """Save an account edited by the county administrator in the admin, with its audit record.
 
     An account the administrator creates must choose its own password at first sign-in: the
@@ -80,7 +85,7 @@ def user_admin_save(*, actor, user, created):
     """
     if created:
         user.must_change_password = True
-        before = {}
+        before: dict[str, Any] = {}
     else:
         before = snapshot(User.objects.get(pk=user.pk), USER_AUDITED_FIELDS)
     user.full_clean(exclude=["password"])
@@ -98,7 +103,7 @@ def user_admin_save(*, actor, user, created):
 
 
 @transaction.atomic
-def user_admin_delete(*, actor, user):
+def user_admin_delete(*, actor: User, user: User) -> None:
     """Delete an account. Its audit records keep the user name; only the link to the account is cleared."""
     audit_record(
         actor=actor,
@@ -111,7 +116,7 @@ def user_admin_delete(*, actor, user):
 
 
 @transaction.atomic
-def user_admin_password_set(*, actor, user):
+def user_admin_password_set(*, actor: User, user: User) -> None:
     """Record that an administrator set someone's password; that person must change it at next sign-in.
 
     The admin's own password form has already stored the new hash (which also ends the person's other
@@ -123,7 +128,7 @@ def user_admin_password_set(*, actor, user):
 
 
 @transaction.atomic
-def county_admin_create(*, username, password, full_name="", email=""):
+def county_admin_create(*, username: str, password: str, full_name: str = "", email: str = "") -> User:
     """The first county administrator (``manage.py create_county_admin``): the county-administrator role, no
     township, staff and superuser (schedules and settings live in the admin), and a password to change at
     first sign-in — whoever ran the command knows the initial one. The password passes the password rules."""

@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from cadre_mgmt.accounts import tokens
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.services import login_record
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record
 
 
 @transaction.atomic
-def api_token_issue(*, user):
+def api_token_issue(*, user: User) -> Token:
     """The user's token (one per user; the same one until it ends or is revoked). Audited as a sign-in.
 
     An ended token is replaced by a new one; asking for the token counts as using it."""
@@ -23,7 +24,7 @@ def api_token_issue(*, user):
         token.delete()
         token = None
     created = token is None
-    if created:
+    if token is None:
         token = Token.objects.create(user=user)
     tokens.record_use(token, now, force=True)
     login_record(user=user, success=True)

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.audit.services import audited_update
 
 from ..models import SupervisionSettings
@@ -12,7 +13,7 @@ SETTINGS_FIELDS = ("petition_deadline_days", "disclosure_period_months", "disclo
 
 
 @transaction.atomic
-def supervision_settings_update(*, user, **values):
+def supervision_settings_update(*, user: User, **values: int) -> SupervisionSettings:
     """The county administrator changes the supervision settings (from the admin)."""
     if not user.is_county_admin:
         raise PermissionDenied

@@ -1,10 +1,13 @@
 """Village affairs disclosure and the daily job that flags what is missing or late."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, audited_create
@@ -16,7 +19,9 @@ from ..selectors import supervision_settings
 
 
 @transaction.atomic
-def disclosure_record(*, user, village, period_start, category, published_on, note=""):
+def disclosure_record(
+    *, user: User, village: Village, period_start: datetime.date, category: str, published_on: datetime.date, note: str = ""
+) -> AffairsDisclosure:
     """Record that a village published one category of its affairs for a period."""
     if not township_allowed_for_user(user, village.township_id):
         raise PermissionDenied
@@ -44,7 +49,7 @@ DISCLOSURE_PERIODS_CHECKED = 4
 
 
 @transaction.atomic
-def disclosures_flag(*, today):
+def disclosures_flag(*, today: datetime.date) -> dict[str, int]:
     """Daily job: flag each village's missing or late disclosures of recent periods.
 
     The flags always equal what the rules say on ``today``: a missing disclosure recorded later

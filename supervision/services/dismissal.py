@@ -1,20 +1,25 @@
 """Dismissal: ends the post through the core service."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
 from cadre_mgmt.audit.services import audited_create
 from cadre_mgmt.cadres.models import Cadre
 from cadre_mgmt.cadres.services import cadre_mark_left
 
-from ..models import Dismissal
+from ..models import Dismissal, Sanction
 
 
 @transaction.atomic
-def dismissal_record(*, user, cadre, dismissed_on, reason, sanction=None):
+def dismissal_record(
+    *, user: User, cadre: Cadre, dismissed_on: datetime.date, reason: str, sanction: Sanction | None = None
+) -> Dismissal:
     """Dismiss (清退) a cadre: ends the post through the core service, so the allowance stops next month."""
     if not township_allowed_for_user(user, cadre.township_id):
         raise PermissionDenied

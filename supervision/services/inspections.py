@@ -1,11 +1,17 @@
 """Inspections and their rectification items."""
 
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.audit.services import audited_create, audited_update
+from cadre_mgmt.cadres.models import Township, Village
 
 from .. import rules
 from ..models import Inspection, RectificationItem
@@ -14,7 +20,9 @@ from ._common import _create_with_members, _require_supervisor
 
 
 @transaction.atomic
-def inspection_create(*, user, township, villages, inspected_on, team, findings):
+def inspection_create(
+    *, user: User, township: Township, villages: Iterable[Village], inspected_on: datetime.date, team: str, findings: str
+) -> Inspection:
     _require_supervisor(user)
     villages = list(villages)
     if not villages:
@@ -28,7 +36,9 @@ def inspection_create(*, user, township, villages, inspected_on, team, findings)
 
 
 @transaction.atomic
-def rectification_item_add(*, user, inspection, description, deadline, village=None):
+def rectification_item_add(
+    *, user: User, inspection: Inspection, description: str, deadline: datetime.date, village: Village | None = None
+) -> RectificationItem:
     _require_supervisor(user)
     if village is not None and not inspection.villages.filter(pk=village.pk).exists():
         raise ValidationError({"village": _("The village was not part of this inspection.")})
@@ -44,13 +54,15 @@ def rectification_item_add(*, user, inspection, description, deadline, village=N
 
 
 @transaction.atomic
-def rectification_item_set_status(*, user, item, status, done_on=None):
+def rectification_item_set_status(
+    *, user: User, item: RectificationItem, status: str, done_on: datetime.date | None = None
+) -> RectificationItem:
     item = RectificationItem.objects.select_for_update().select_related("inspection").get(pk=item.pk)
     if not can_update_rectification(user, item):
         raise PermissionDenied
     if not rules.rectification_transition_allowed(item.status, status):
         raise ValidationError(_("This rectification item cannot move to that status."))
-    values = {"status": status, "updated_by": user, "updated_at": timezone.now()}
+    values: dict[str, Any] = {"status": status, "updated_by": user, "updated_at": timezone.now()}
     if status == RectificationItem.Status.DONE:
         values["done_on"] = done_on or timezone.localdate()
         if values["done_on"] > timezone.localdate():

@@ -7,8 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, audited_create, audited_update
+from cadre_mgmt.cadres.models import Cadre, Village
 
 from .. import crypto, rules
 from ..models import Petition, PetitionStep
@@ -19,24 +21,26 @@ from ._common import PETITION_AUDITED, _require_supervisor
 @transaction.atomic
 def petition_create(
     *,
-    user,
-    channel,
-    summary,
-    content,
-    received_on,
-    cadre=None,
-    village=None,
-    anonymous=False,
-    reporter_name="",
-    reporter_phone="",
-    reporter_address="",
-    deadline=None,
-):
+    user: User,
+    channel: str,
+    summary: str,
+    content: str,
+    received_on: datetime.date,
+    cadre: Cadre | None = None,
+    village: Village | None = None,
+    anonymous: bool = False,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_address: str = "",
+    deadline: datetime.date | None = None,
+) -> Petition:
     """Register a petition. The deadline defaults to the county's setting (60 days) from receipt."""
     _require_supervisor(user)
-    if cadre is None and village is None:
-        raise ValidationError(_("Name the subject cadre or village of the petition."))
-    if cadre is not None and village is not None and cadre.village_id != village.pk:
+    if village is None:
+        if cadre is None:
+            raise ValidationError(_("Name the subject cadre or village of the petition."))
+        village = cadre.village
+    elif cadre is not None and cadre.village_id != village.pk:
         raise ValidationError({"village": _("The cadre does not belong to this village.")})
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
@@ -45,7 +49,6 @@ def petition_create(
         identity = {}
     elif not identity["name"]:
         raise ValidationError({"reporter_name": _("Give the reporter's name, or mark the petition anonymous.")})
-    village = village or cadre.village
     if deadline is None:
         deadline = rules.petition_deadline(received_on, supervision_settings().petition_deadline_days)
     petition = Petition(
@@ -67,7 +70,9 @@ def petition_create(
 
 
 @transaction.atomic
-def petition_transition(*, user, petition, to_status, assigned_to="", conclusion="", note=""):
+def petition_transition(
+    *, user: User, petition: Petition, to_status: str, assigned_to: str = "", conclusion: str = "", note: str = ""
+) -> Petition:
     """Move a petition one step along received → assigned → investigating → concluded → closed."""
     _require_supervisor(user)
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
@@ -102,7 +107,7 @@ def petition_transition(*, user, petition, to_status, assigned_to="", conclusion
 
 
 @transaction.atomic
-def petitions_flag_overdue(*, today):
+def petitions_flag_overdue(*, today: datetime.date) -> list[int]:
     """Daily job: mark open petitions past their deadline. Running it twice flags nothing new."""
     candidates = Petition.objects.select_for_update().filter(
         status__in=Petition.OPEN_STATUSES, deadline__lt=today, overdue_since__isnull=True

@@ -1,22 +1,35 @@
 """Sanctions, investigations and one-vote vetoes."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.accounts.models import User
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, audited_create, audited_update
+from cadre_mgmt.cadres.models import Cadre
 
 from .. import rules
-from ..models import Investigation, Sanction, VetoEvent
+from ..models import Inspection, Investigation, Petition, Sanction, VetoEvent
 from ._common import _require_supervisor
 
 
 @transaction.atomic
 def sanction_record(
-    *, user, cadre, severity, decided_on, description, effective_until=None, decided_by_body="", petition=None, inspection=None
-):
+    *,
+    user: User,
+    cadre: Cadre,
+    severity: str,
+    decided_on: datetime.date,
+    description: str,
+    effective_until: datetime.date | None = None,
+    decided_by_body: str = "",
+    petition: Petition | None = None,
+    inspection: Inspection | None = None,
+) -> Sanction:
     """Record a sanction. Without an explicit end, the effect period is the default for its type (rules)."""
     _require_supervisor(user)
     if severity not in Sanction.Severity.values:
@@ -49,7 +62,15 @@ def sanction_record(
 
 
 @transaction.atomic
-def investigation_open(*, user, cadre, opened_on, description, suspended=False, petition=None):
+def investigation_open(
+    *,
+    user: User,
+    cadre: Cadre,
+    opened_on: datetime.date,
+    description: str,
+    suspended: bool = False,
+    petition: Petition | None = None,
+) -> Investigation:
     _require_supervisor(user)
     if opened_on > timezone.localdate():
         raise ValidationError({"opened_on": _("The date cannot be in the future.")})
@@ -62,7 +83,7 @@ def investigation_open(*, user, cadre, opened_on, description, suspended=False, 
 
 
 @transaction.atomic
-def investigation_close(*, user, investigation, closed_on, conclusion):
+def investigation_close(*, user: User, investigation: Investigation, closed_on: datetime.date, conclusion: str) -> Investigation:
     _require_supervisor(user)
     investigation = Investigation.objects.select_for_update().get(pk=investigation.pk)
     if investigation.closed_on is not None:
@@ -84,7 +105,9 @@ def investigation_close(*, user, investigation, closed_on, conclusion):
 
 
 @transaction.atomic
-def veto_record(*, user, cadre, year, occurred_on, reason, kind=VetoEvent.Kind.OTHER):
+def veto_record(
+    *, user: User, cadre: Cadre, year: int, occurred_on: datetime.date, reason: str, kind: str = VetoEvent.Kind.OTHER
+) -> VetoEvent:
     _require_supervisor(user)
     if occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": _("The date cannot be in the future.")})
@@ -97,7 +120,7 @@ def veto_record(*, user, cadre, year, occurred_on, reason, kind=VetoEvent.Kind.O
 
 
 @transaction.atomic
-def veto_revoke(*, user, veto, reason):
+def veto_revoke(*, user: User, veto: VetoEvent, reason: str) -> VetoEvent:
     """A veto recorded in error is revoked, with who and why; the record stays."""
     _require_supervisor(user)
     veto = VetoEvent.objects.select_for_update().get(pk=veto.pk)
