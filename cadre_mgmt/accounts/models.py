@@ -71,11 +71,15 @@ class User(AbstractUser):
         existing = not self._state.adding
         super().save(*args, **kwargs)
         if password_changed:
-            from .tokens import revoke_api_tokens
-
             if existing:
-                revoke_api_tokens(self)
+                self.revoke_api_tokens()
             PasswordHistory.record(self)
+
+    def revoke_api_tokens(self):
+        """End every API token of the user (their use records go with them)."""
+        from rest_framework.authtoken.models import Token
+
+        Token.objects.filter(user=self).delete()
 
     # Role questions, asked everywhere through these names only.
     @property

@@ -54,6 +54,4 @@ def record_use(token, now, *, force=False):
 
 def revoke_api_tokens(user):
     """End every API token of the user (their use records go with them)."""
-    from rest_framework.authtoken.models import Token
-
-    Token.objects.filter(user=user).delete()
+    user.revoke_api_tokens()
