@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.selectors import cadres_in_rank_system
 
 from ..grading import selectors as grading_selectors
 from ..grading import services as grading_services
@@ -75,7 +76,9 @@ def seed_rank_history(stdout):
     township_users = {user.township_id: user for user in User.objects.filter(role="township_staff", township__isnull=False)}
     today = timezone.localdate()
 
-    cadres = list(grading_selectors.ungraded_cadres_for(user=approver).order_by("pk"))
+    # DESIGN §2: a cadre holding no post in the rank system (a clerk only) gets no level in the demo either.
+    ungraded = grading_selectors.ungraded_cadres_for(user=approver)
+    cadres = list(cadres_in_rank_system(ungraded, month=rules.first_of_month(GRADING_DAY)).order_by("pk"))
     computed = grading_selectors.computed_initial_levels(cadres=cadres, day=GRADING_DAY)
     # The slot comes from the cadre's place among all cadres, so a second run picks the same ones.
     places = {pk: place for place, pk in enumerate(Cadre.objects.order_by("pk").values_list("pk", flat=True))}

@@ -2,13 +2,18 @@
 
 from django.utils import timezone
 
-from . import selectors
+from cadre_mgmt.cadres.selectors import rank_system_exclusions
+
+from . import rules, selectors
 
 
 def cadre_rank_panel(cadre, user):
+    today = timezone.localdate()
     history = selectors.cadre_rank_history(cadre=cadre)
     return {
-        "state": selectors.rank_state_from_history(history, day=timezone.localdate()),
+        "state": selectors.rank_state_from_history(history, day=today),
         "history": history,
         "allowances": selectors.cadre_allowance_history(cadre=cadre),
+        # DESIGN §2: a cadre holding no post in the rank system has no level, and the file says why.
+        "outside_rank_system": rank_system_exclusions([cadre], month=rules.first_of_month(today))[cadre.pk],
     }

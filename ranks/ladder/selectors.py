@@ -5,12 +5,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from cadre_mgmt.accounts.scoping import scope_for_user
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Post
+from cadre_mgmt.cadres.selectors import cadres_in_rank_system
 from cadre_mgmt.lookups import ids_in
 
 from ..models import AllowanceSchedule, InitialGrading, LadderStep, RankChange, RosterLine
@@ -128,10 +129,11 @@ def budget_figures(*, user, today=None, extra_pending=()) -> BudgetFigures:
     """
     today = today or timezone.localdate()
     next_month = rules.add_months(rules.first_of_month(today), 1)
-    paid = Cadre.posts.through.objects.filter(cadre_id=OuterRef("pk"), post__is_paid=True)
     # No default ordering: it would join townships and villages into every one of these reads.
     cadres = scope_for_user(
-        Cadre.objects.filter(status=Cadre.Status.IN_POST).filter(Exists(paid)), user, township_field="township"
+        cadres_in_rank_system(Cadre.objects.filter(status=Cadre.Status.IN_POST), month=next_month),
+        user,
+        township_field="township",
     ).order_by()
     levels = {cadre_id: rules.LOWEST_LEVEL for cadre_id in cadres.values_list("pk", flat=True)}
     rows = latest_changes(RankChange.objects.filter(effective_month__lte=next_month, cadre_id__in=cadres.values("pk")))
@@ -173,3 +175,15 @@ def rank_changes_for_user(*, user):
     return scope_for_user(
         RankChange.objects.select_related("cadre", "approved_by"), user, township_field="cadre__township"
     ).order_by("-effective_month", "-id")
+
+
+def posts_with_rank_system(*, today: datetime.date | None = None) -> list[tuple[Post, bool, bool]]:
+    """The settings page's posts: (post, in the rank system this month, from next month)."""
+    this_month = rules.first_of_month(today or timezone.localdate())
+    next_month = rules.add_months(this_month, 1)
+    return [(post, post.in_rank_system_on(this_month), post.in_rank_system_on(next_month)) for post in Post.objects.all()]
+
+
+def rank_system_posts_next_month(*, today: datetime.date | None = None) -> list[int]:
+    """The ids of the posts in the rank system from next month (the settings form's ticks)."""
+    return [post.pk for post, _now, later in posts_with_rank_system(today=today) if later]

@@ -3,6 +3,8 @@
 Rank history is append-only: there is no service that edits or deletes it; a mistaken rank change is
 reversed by ``rank_change_reverse`` (a new correction record)."""
 
+import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, audited_update, diff, snapshot
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Post
 
 from ..models import (
     AllowanceSchedule,
@@ -162,4 +164,36 @@ def rank_change_reverse(*, change, approved_by, reason, approved_at=None):
         reason=reason,
         source=_("Reverses record #%(id)s") % {"id": change.pk},
         effective_month=change.effective_month,
+    )
+
+
+@transaction.atomic
+def post_rank_system_set(*, user, post: Post, in_rank_system: bool, today: datetime.date | None = None) -> dict:
+    """Put a post in the rank system or take it out (county administrator, DESIGN §2). The change is in force
+    from next month's roster: this month keeps the value in force now. Returns the changes, empty if none."""
+    require(user.is_county_admin)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    this_month = rules.first_of_month(today or timezone.localdate())
+    next_month = rules.add_months(this_month, 1)
+    in_force_now = post.in_rank_system_on(this_month)
+    if post.in_rank_system_on(next_month) == in_rank_system:
+        return {}
+    values = {"in_rank_system": in_rank_system, "in_rank_system_from": next_month, "was_in_rank_system": in_force_now}
+    summary = _("Post %(post)s in the rank system from %(month)s: %(value)s") % {
+        "post": post.name,
+        "month": rules.month_key(next_month),
+        "value": _("yes") if in_rank_system else _("no"),
+    }
+    return audited_update(post, actor=user, values=values, summary=summary)
+
+
+@transaction.atomic
+def rank_system_posts_set(*, user, posts: Iterable[Post], today: datetime.date | None = None) -> int:
+    """Save the settings page's ticked posts (the posts in the rank system); returns how many posts changed."""
+    require(user.is_county_admin)
+    inside = {post.pk for post in posts}
+    return sum(
+        1
+        for post in Post.objects.order_by("sort_order")
+        if post_rank_system_set(user=user, post=post, in_rank_system=post.pk in inside, today=today)
     )

@@ -13,12 +13,12 @@ from ..grading import selectors as grading_selectors
 from ..grading import services as grading_services
 from ..grading.forms import GradingRuleForm
 from . import selectors, services
-from .forms import LadderFormSet, ScheduleForm
+from .forms import LadderFormSet, RankSystemPostsForm, ScheduleForm
 
 TEMPLATE = "ranks/settings_form.html"
 
 
-def _settings_context(ladder_formset=None, schedule_form=None, rule_form=None):
+def _settings_context(ladder_formset=None, schedule_form=None, rule_form=None, posts_form=None):
     rule = grading_selectors.grading_rule()
     initial = {name: getattr(rule, name) for name in grading_services.GRADING_RULE_FIELDS}
     return {
@@ -26,6 +26,8 @@ def _settings_context(ladder_formset=None, schedule_form=None, rule_form=None):
         "schedule": selectors.allowance_schedule().rows[::-1],
         "schedule_form": schedule_form or ScheduleForm(),
         "rule_form": rule_form or GradingRuleForm(initial=initial),
+        "posts_form": posts_form or RankSystemPostsForm(initial={"posts": selectors.rank_system_posts_next_month()}),
+        "posts": selectors.posts_with_rank_system(),
     }
 
 
@@ -84,6 +86,23 @@ def settings_rule(request):
         _("The initial grading rule has been saved."),
         template=TEMPLATE,
         context=_settings_context(rule_form=form),
+        redirect_to="ranks:settings",
+    )
+    return _refused(response)
+
+
+@login_required
+@require_POST
+def settings_posts(request):
+    require(selectors.can_change_settings(request.user))
+    form = RankSystemPostsForm(request.POST)
+    response = submit_form(
+        request,
+        form,
+        lambda data: services.rank_system_posts_set(user=request.user, posts=data["posts"]),
+        _("The posts in the rank system have been saved; the change applies from next month's roster."),
+        template=TEMPLATE,
+        context=_settings_context(posts_form=form),
         redirect_to="ranks:settings",
     )
     return _refused(response)

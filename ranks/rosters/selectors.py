@@ -6,10 +6,11 @@ from decimal import Decimal
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.scoping import scope_for_user
 from cadre_mgmt.cadres.models import Cadre
-from cadre_mgmt.cadres.selectors import townships_for_user
+from cadre_mgmt.cadres.selectors import cadres_in_post_during, rank_system_exclusions, townships_for_user
 
 from ..ladder import rules
 from ..models import RankChange, Roster, RosterExport, RosterLine
@@ -175,7 +176,31 @@ def roster_page(*, roster, user, township=None, page=None) -> dict:
         "page": paginator.get_page(page),
         "query": f"month={roster.month:%Y-%m}" + (f"&township={township.pk}" if township else ""),
         "exports": RosterExport.objects.filter(roster=roster, requested_by=user)[:3],
+        "not_on_roster": not_on_roster(roster=roster, user=user, township=township),
     }
+
+
+@dataclass(frozen=True)
+class NotOnRoster:
+    cadre: Cadre
+    reason: str
+
+
+def not_on_roster(*, roster, user, township=None) -> list[NotOnRoster]:
+    """The cadres in post during the roster's month (in the user's scope) who have no monthly line on it,
+    each with the reason (DESIGN §2: never a cadre silently left off the roster)."""
+    on_roster = RosterLine.objects.filter(roster=roster, kind=RosterLine.Kind.REGULAR).values("cadre_id")
+    cadres = (
+        scope_for_user(cadres_in_post_during(month=roster.month).exclude(pk__in=on_roster), user, township_field="township")
+        .select_related("township", "village")
+        .prefetch_related("posts")
+    )
+    if township is not None:
+        cadres = cadres.filter(township=township)
+    cadres = list(cadres)
+    reasons = rank_system_exclusions(cadres, month=roster.month)
+    late = _("In post and in the rank system, but recorded after this roster was generated: regenerate the draft.")
+    return [NotOnRoster(cadre, reasons[cadre.pk] or late) for cadre in cadres]
 
 
 def export_for_user(*, user, pk):

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record
 from cadre_mgmt.bulkinsert import insert_rows
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.selectors import cadres_in_post_during, cadres_in_rank_system
 
 from ..ladder import rules
 from ..ladder import selectors as ladder_selectors
@@ -26,12 +26,8 @@ from .columns import STORED_COLUMNS
 
 
 def _eligible_cadres(month):
-    """Cadres on the roster of ``month``: appointed by its last day, not left before its first day,
-    holding a paid post. A cadre who leaves in March is paid for March, not April."""
-    paid = Cadre.posts.through.objects.filter(cadre_id=OuterRef("pk"), post__is_paid=True)
-    return Cadre.objects.filter(first_appointed_on__lte=rules.last_of_month(month)).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=month), Exists(paid)
-    )
+    """Cadres on the roster of ``month``: in post during it and holding a post in the rank system (DESIGN §2)."""
+    return cadres_in_rank_system(cadres_in_post_during(month=month), month=month)
 
 
 CADRE_FIELDS = (
