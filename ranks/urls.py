@@ -27,6 +27,7 @@ urlpatterns = [
     path("settings/schedule/", ladder.settings_schedule, name="settings_schedule"),
     path("settings/rule/", ladder.settings_rule, name="settings_rule"),
     path("settings/posts/", ladder.settings_posts, name="settings_posts"),
+    path("changes/<int:pk>/reverse/", ladder.rank_change_reverse, name="rank_change_reverse"),
     path("reviews/", review.review_list, name="reviews"),
     path("reviews/settings/", review.review_settings, name="review_settings"),
     path("reviews/<int:pk>/", review.review_detail, name="review_detail"),

@@ -51,3 +51,10 @@ class RankSystemPostsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+
+class ReversalForm(forms.Form):
+    """The correction's confirmation step: the reason is required and the approver ticks the confirmation."""
+
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(label=_("I have checked the figures above and reverse this rank change."))

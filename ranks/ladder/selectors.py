@@ -187,3 +187,34 @@ def posts_with_rank_system(*, today: datetime.date | None = None) -> list[tuple[
 def rank_system_posts_next_month(*, today: datetime.date | None = None) -> list[int]:
     """The ids of the posts in the rank system from next month (the settings form's ticks)."""
     return [post.pk for post, _now, later in posts_with_rank_system(today=today) if later]
+
+
+@dataclass(frozen=True)
+class ReversalPreview:
+    """What reversing a change would do (the confirmation page): the level it goes back to, the locked
+    months it reaches, and the difference the next unlocked roster settles (negative: a recovery)."""
+
+    problem: str
+    back_to_level: int
+    locked_months: list
+    settlement: Decimal
+
+
+def reversal_preview(*, change: RankChange) -> ReversalPreview:
+    later = RankChange.objects.filter(cadre_id=change.cadre_id, effective_month__gte=change.effective_month).exclude(
+        effective_month=change.effective_month, pk__lte=change.pk
+    )
+    problem = rules.reversal_problem(
+        kind=change.kind, already_reversed=RankChange.objects.filter(reverses=change).exists(), later_changes=later.exists()
+    )
+    back_to = change.from_level if change.from_level is not None else rules.LOWEST_LEVEL
+    schedule = allowance_schedule()
+    paid = RosterLine.objects.filter(
+        cadre_id=change.cadre_id,
+        kind=RosterLine.Kind.REGULAR,
+        roster__status="locked",
+        roster__month__gte=change.effective_month,
+    ).values_list("roster__month", "amount")
+    months = sorted(paid)
+    settlement = sum((schedule.allowance(back_to, month) - amount for month, amount in months), Decimal(0))
+    return ReversalPreview(problem, back_to, [month for month, _amount in months], settlement)

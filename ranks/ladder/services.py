@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,7 +100,9 @@ def _check_kind(kind, from_level, to_level, has_history):
 
 
 @transaction.atomic
-def rank_change_record(*, cadre, kind, to_level, approved_by, approved_at, reason, source="", effective_month=None):
+def rank_change_record(
+    *, cadre, kind, to_level, approved_by, approved_at, reason, source="", effective_month=None, reverses=None
+):
     """Append one approved rank change; it takes effect on the first day of the month after ``approved_at``
     (Asia/Shanghai). Only a correction may name an earlier ``effective_month`` (to reverse a mistake from then).
     Callers such as the promotion review call this inside their own transaction."""
@@ -139,6 +142,7 @@ def rank_change_record(*, cadre, kind, to_level, approved_by, approved_at, reaso
         effective_month=effective_month,
         reason=reason.strip(),
         source=(source or "").strip(),
+        reverses=reverses,
     )
     change.full_clean()
     change.save()
@@ -148,13 +152,36 @@ def rank_change_record(*, cadre, kind, to_level, approved_by, approved_at, reaso
         obj=change,
         summary=_("Rank change recorded: %(kind)s to level %(level)s from %(month)s")
         % {"kind": change.get_kind_display(), "level": to_level, "month": rules.month_key(effective_month)},
-        changes={"after": snapshot(change, ("cadre", "kind", "from_level", "to_level", "effective_month", "reason", "source"))},
+        changes={
+            "after": snapshot(
+                change, ("cadre", "kind", "from_level", "to_level", "effective_month", "reason", "source", "reverses")
+            )
+        },
     )
     return change
 
 
-def rank_change_reverse(*, change, approved_by, reason, approved_at=None):
-    """Reverse a mistaken record with a correction from the same effective month; the record itself stays."""
+@transaction.atomic
+def rank_change_reverse(*, change: RankChange, approved_by, reason: str, approved_at=None) -> RankChange:
+    """Reverse a mistaken approved change (DESIGN §3, county approver): a new correction record naming it,
+    back to the level before it, from the month it took effect; the record itself stays. The roster settles
+    the months already paid as a back payment or recovery line of the next unlocked roster.
+
+    Refused: a change already reversed (once only: rank_change_reversed_once), a correction (a wrong
+    correction is followed by a new rank change, not a reversal of the reversal), and a change followed by
+    a later one of the same cadre (reverse the later one first, so the history reads in order)."""
+    if not approved_by.is_county_approver:
+        raise PermissionDenied(_("Only a county approver may reverse a rank change."))
+    Cadre.objects.select_for_update().get(pk=change.cadre_id)  # one writer per cadre, as in rank_change_record
+    problem = rules.reversal_problem(
+        kind=change.kind,
+        already_reversed=RankChange.objects.filter(reverses=change).exists(),
+        later_changes=RankChange.objects.filter(cadre_id=change.cadre_id)
+        .filter(Q(effective_month__gt=change.effective_month) | Q(effective_month=change.effective_month, pk__gt=change.pk))
+        .exists(),
+    )
+    if problem:
+        raise ValidationError(problem)
     return rank_change_record(
         cadre=change.cadre,
         kind=RankChange.Kind.CORRECTION,
@@ -164,6 +191,7 @@ def rank_change_reverse(*, change, approved_by, reason, approved_at=None):
         reason=reason,
         source=_("Reverses record #%(id)s") % {"id": change.pk},
         effective_month=change.effective_month,
+        reverses=change,
     )
 
 

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,8 +13,9 @@ from cadre_mgmt.web import submit_form
 from ..grading import selectors as grading_selectors
 from ..grading import services as grading_services
 from ..grading.forms import GradingRuleForm
+from ..models import RankChange
 from . import selectors, services
-from .forms import LadderFormSet, RankSystemPostsForm, ScheduleForm
+from .forms import LadderFormSet, RankSystemPostsForm, ReversalForm, ScheduleForm
 
 TEMPLATE = "ranks/settings_form.html"
 
@@ -106,3 +108,20 @@ def settings_posts(request):
         redirect_to="ranks:settings",
     )
     return _refused(response)
+
+
+@login_required
+def rank_change_reverse(request, pk):
+    """The correction of DESIGN §3: a confirmation page (GET) and the reversal (POST), county approvers only."""
+    require(request.user.is_county_approver)
+    change = get_object_or_404(RankChange.objects.select_related("cadre", "approved_by"), pk=pk)
+    form = ReversalForm(request.POST or None)
+    return submit_form(
+        request,
+        form,
+        lambda data: services.rank_change_reverse(change=change, approved_by=request.user, reason=data["reason"]),
+        _("The rank change has been reversed; the next unlocked roster settles the months already paid."),
+        template="ranks/rank_change_reverse_form.html",
+        context={"change": change, "preview": selectors.reversal_preview(change=change)},
+        redirect_to=reverse("cadres:detail", args=[change.cadre_id]),
+    )
