@@ -17,6 +17,7 @@ urlpatterns = [
     path("rosters/<int:pk>/export.xlsx", rosters.roster_export, name="roster_export"),
     path("rosters/exports/<int:pk>/", rosters.roster_export_status, name="roster_export_status"),
     path("rosters/exports/<int:pk>/download/", rosters.roster_export_download, name="roster_export_download"),
+    path("rosters/exports/<int:pk>/restart/", rosters.roster_export_restart, name="roster_export_restart"),
     path("grading/", grading.grading, name="grading"),
     path("grading/submit/", grading.grading_submit_batch, name="grading_submit_batch"),
     path("grading/cadre/<int:cadre_pk>/", grading.grading_submit, name="grading_submit"),
