@@ -1,6 +1,7 @@
 import calendar
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -10,22 +11,30 @@ from . import rules
 from .models import Cadre, Township, Village
 
 
-def townships_for_user(*, user):
+def townships_for_user(*, user: Any) -> QuerySet[Township]:
     return scope_for_user(Township.objects.all(), user, township_field="pk")
 
 
-def villages_for_user(*, user):
+def villages_for_user(*, user: Any) -> QuerySet[Village]:
     return scope_for_user(Village.objects.select_related("township"), user, township_field="township")
 
 
-def cadres_for_user(*, user):
+def cadres_for_user(*, user: Any) -> QuerySet[Cadre]:
     """Every cadre list, export and API starts here."""
     return scope_for_user(
         Cadre.objects.select_related("township", "village").prefetch_related("posts"), user, township_field="township"
     )
 
 
-def cadre_search(*, user, q="", township=None, village=None, post=None, status=None):
+def cadre_search(
+    *,
+    user: Any,
+    q: str = "",
+    township: Township | None = None,
+    village: Village | None = None,
+    post: Any = None,
+    status: str | None = None,
+) -> QuerySet[Cadre]:
     qs = cadres_for_user(user=user)
     q = (q or "").strip()
     if q:

@@ -6,6 +6,7 @@ reversed by ``rank_change_reverse`` (a new correction record)."""
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,7 +31,14 @@ LADDER_FIELDS = ("years_required", "requires_excellent_year", "required_commenda
 
 
 @transaction.atomic
-def ladder_step_update(*, user, step, years_required, requires_excellent_year, required_commendation_level):
+def ladder_step_update(
+    *,
+    user: Any,
+    step: LadderStep,
+    years_required: int,
+    requires_excellent_year: bool,
+    required_commendation_level: str | None,
+) -> dict:
     """Change one step of the ladder (county administrator). Returns the changes, empty if none."""
     require(user.is_county_admin)
     step = LadderStep.objects.select_for_update().get(pk=step.pk)
@@ -43,14 +51,16 @@ def ladder_step_update(*, user, step, years_required, requires_excellent_year, r
 
 
 @transaction.atomic
-def ladder_update(*, user, steps) -> int:
+def ladder_update(*, user: Any, steps: Iterable[tuple[LadderStep, dict[str, Any]]]) -> int:
     """Save the whole ladder page at once: ``steps`` is [(step, {field: value})]. Returns how many
     steps changed; all of them or none."""
     return sum(1 for step, values in steps if ladder_step_update(user=user, step=step, **values))
 
 
 @transaction.atomic
-def allowance_schedule_set(*, user, effective_from, amount_per_level, note=""):
+def allowance_schedule_set(
+    *, user: Any, effective_from: datetime.date, amount_per_level: Decimal | int | str, note: str = ""
+) -> AllowanceSchedule:
     """Set the yuan per level from month ``effective_from`` onward. Months before it never change;
     a month whose roster is locked cannot be changed (what was paid stays as it was)."""
     require(user.is_county_admin)
@@ -80,7 +90,7 @@ def allowance_schedule_set(*, user, effective_from, amount_per_level, note=""):
     return row
 
 
-def _check_kind(kind, from_level, to_level, has_history):
+def _check_kind(kind: str, from_level: int, to_level: int, has_history: bool) -> None:
     if kind == RankChange.Kind.INITIAL_GRADING:
         if has_history:
             raise ValidationError(_("This cadre already has a level; an initial grading is for cadres without one."))
@@ -101,8 +111,17 @@ def _check_kind(kind, from_level, to_level, has_history):
 
 @transaction.atomic
 def rank_change_record(
-    *, cadre, kind, to_level, approved_by, approved_at, reason, source="", effective_month=None, reverses=None
-):
+    *,
+    cadre: Cadre,
+    kind: str,
+    to_level: int,
+    approved_by: Any,
+    approved_at: datetime.datetime,
+    reason: str,
+    source: str = "",
+    effective_month: datetime.date | None = None,
+    reverses: RankChange | None = None,
+) -> RankChange:
     """Append one approved rank change; it takes effect on the first day of the month after ``approved_at``
     (Asia/Shanghai). Only a correction may name an earlier ``effective_month`` (to reverse a mistake from then).
     Callers such as the promotion review call this inside their own transaction."""
@@ -162,7 +181,9 @@ def rank_change_record(
 
 
 @transaction.atomic
-def rank_change_reverse(*, change: RankChange, approved_by, reason: str, approved_at=None) -> RankChange:
+def rank_change_reverse(
+    *, change: RankChange, approved_by: Any, reason: str, approved_at: datetime.datetime | None = None
+) -> RankChange:
     """Reverse a mistaken approved change (DESIGN §3, county approver): a new correction record naming it,
     back to the level before it, from the month it took effect; the record itself stays. The roster settles
     the months already paid as a back payment or recovery line of the next unlocked roster.
@@ -196,7 +217,7 @@ def rank_change_reverse(*, change: RankChange, approved_by, reason: str, approve
 
 
 @transaction.atomic
-def post_rank_system_set(*, user, post: Post, in_rank_system: bool, today: datetime.date | None = None) -> dict:
+def post_rank_system_set(*, user: Any, post: Post, in_rank_system: bool, today: datetime.date | None = None) -> dict:
     """Put a post in the rank system or take it out (county administrator, DESIGN §2). The change is in force
     from next month's roster: this month keeps the value in force now. Returns the changes, empty if none."""
     require(user.is_county_admin)
@@ -216,7 +237,7 @@ def post_rank_system_set(*, user, post: Post, in_rank_system: bool, today: datet
 
 
 @transaction.atomic
-def rank_system_posts_set(*, user, posts: Iterable[Post], today: datetime.date | None = None) -> int:
+def rank_system_posts_set(*, user: Any, posts: Iterable[Post], today: datetime.date | None = None) -> int:
     """Save the settings page's ticked posts (the posts in the rank system); returns how many posts changed."""
     require(user.is_county_admin)
     inside = {post.pk for post in posts}
