@@ -8,7 +8,7 @@ from celery import shared_task
 
 from .review.services import review_batch_run
 from .review.services import start_scheduled_review as start_review
-from .rosters.exports import roster_export_run
+from .rosters.exports import roster_export_run, roster_exports_expire
 from .rosters.services import generate_current_roster
 
 
@@ -19,9 +19,27 @@ def generate_monthly_roster():
     return f"{roster.month:%Y-%m}: {roster.line_count}"
 
 
-@shared_task(name="ranks.run_roster_export")
+# A roster export's hard limit in the worker, a little above the soft one the job turns into a Chinese
+# "failed, start it again" (the row's own time limit, for a lost worker, is exports.export_time_limit).
+EXPORT_SOFT_LIMIT = 10 * 60
+
+
+@shared_task(
+    name="ranks.run_roster_export",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=EXPORT_SOFT_LIMIT,
+    time_limit=EXPORT_SOFT_LIMIT + 60,
+)
 def run_roster_export(export_id):
+    """Safe to run twice: a redelivery after a lost worker builds the workbook again from the start."""
     roster_export_run(export_id=export_id)
+
+
+@shared_task(name="ranks.expire_roster_exports")
+def expire_roster_exports():
+    """Beat job, every 5 minutes: an export waiting or running past its time limit is marked failed."""
+    return f"{roster_exports_expire()} export(s) past their time limit"
 
 
 @shared_task(name="ranks.run_review_batch")

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import idnumbers
+from . import idnumbers, rules
 
 
 class Township(models.Model):
@@ -50,6 +50,12 @@ class Post(models.Model):
     name = models.CharField(_("name"), max_length=30, unique=True)
     is_paid = models.BooleanField(_("paid post"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    # The county setting "in the rank system" (DESIGN §2): only a cadre holding at least one such post is
+    # graded, reviewed and paid a rank allowance. A change takes effect from the next month's roster, so the
+    # setting is kept as the value in force from ``in_rank_system_from`` on and the value before that month.
+    in_rank_system = models.BooleanField(_("in the rank system"), default=True)
+    in_rank_system_from = models.DateField(_("rank system setting in force from"), null=True, blank=True)
+    was_in_rank_system = models.BooleanField(_("in the rank system before that month"), default=True)
 
     class Meta:
         verbose_name = _("post")
@@ -58,6 +64,15 @@ class Post(models.Model):
 
     def __str__(self):
         return self.name
+
+    def in_rank_system_on(self, month):
+        """Whether the post is in the rank system for the roster of ``month`` (a first of month)."""
+        return rules.post_in_rank_system_on(
+            in_rank_system=self.in_rank_system,
+            in_force_from=self.in_rank_system_from,
+            before=self.was_in_rank_system,
+            month=month,
+        )
 
 
 class Cadre(models.Model):

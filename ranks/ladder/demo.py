@@ -9,9 +9,11 @@ import random
 import zoneinfo
 
 from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.selectors import cadres_in_rank_system
 
 from ..grading import selectors as grading_selectors
 from ..grading import services as grading_services
@@ -24,7 +26,6 @@ GRADING_DAY = datetime.date(2023, 12, 20)
 PROMOTION_ROUNDS = [(datetime.date(2025, 1, 16), 0.45), (datetime.date(2026, 1, 21), 0.25)]
 DEMOTION_DAY = datetime.date(2025, 6, 18)
 FIRST_ROSTER = datetime.date(2025, 6, 1)
-CORRECTION_SOURCE = "演示：更正"
 
 
 def _at(day, hour=10):
@@ -75,7 +76,9 @@ def seed_rank_history(stdout):
     township_users = {user.township_id: user for user in User.objects.filter(role="township_staff", township__isnull=False)}
     today = timezone.localdate()
 
-    cadres = list(grading_selectors.ungraded_cadres_for(user=approver).order_by("pk"))
+    # DESIGN §2: a cadre holding no post in the rank system (a clerk only) gets no level in the demo either.
+    ungraded = grading_selectors.ungraded_cadres_for(user=approver)
+    cadres = list(cadres_in_rank_system(ungraded, month=rules.first_of_month(GRADING_DAY)).order_by("pk"))
     computed = grading_selectors.computed_initial_levels(cadres=cadres, day=GRADING_DAY)
     # The slot comes from the cadre's place among all cadres, so a second run picks the same ones.
     places = {pk: place for place, pk in enumerate(Cadre.objects.order_by("pk").values_list("pk", flat=True))}
@@ -102,22 +105,20 @@ def seed_rank_history(stdout):
             rosters_services.roster_lock(roster=roster, user=approver)
             created += 1
 
-    # A mistake found after the lock: a correction reaching back two months, paid back in this month's roster.
-    if months and not RankChange.objects.filter(source=CORRECTION_SOURCE).exists():
+    # A mistake found after the lock (DESIGN §3): a promotion reversed, recovered in this month's roster.
+    if months and not RankChange.objects.filter(reverses__isnull=False).exists():
+        latest = RankChange.objects.filter(cadre=OuterRef("pk")).order_by("-effective_month", "-id").values("kind")[:1]
         victim = (
-            Cadre.objects.filter(rank_changes__kind=RankChange.Kind.DEMOTION, status=Cadre.Status.IN_POST).order_by("pk").first()
+            Cadre.objects.filter(status=Cadre.Status.IN_POST)
+            .annotate(latest_kind=Subquery(latest))
+            .filter(latest_kind=RankChange.Kind.PROMOTION)
+            .order_by("pk")
+            .first()
         )
         if victim is not None:
-            demotion = victim.rank_changes.filter(kind=RankChange.Kind.DEMOTION).order_by("-id").first()
-            services.rank_change_record(
-                cadre=victim,
-                kind=RankChange.Kind.CORRECTION,
-                to_level=demotion.from_level,
-                approved_by=approver,
-                approved_at=timezone.now(),
-                reason="复核发现2024年度考核结果录入有误，撤销降级",
-                source=CORRECTION_SOURCE,
-                effective_month=months[-2] if len(months) > 1 else months[-1],
+            promotion = victim.rank_changes.order_by("-effective_month", "-id").first()
+            services.rank_change_reverse(
+                change=promotion, approved_by=approver, reason="复核发现上年度考核结果录入有误，撤销晋升"
             )
     if not Roster.objects.filter(month=this_month).exists():
         rosters_services.roster_generate(month=this_month, user=approver)

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cadre_mgmt.cadres.models import Post
+
 from ..models import LadderStep
 from . import rules
 
@@ -38,3 +40,21 @@ class ScheduleForm(forms.Form):
     effective_from = MonthField(label=_("From month"))
     amount_per_level = forms.DecimalField(label=_("Yuan per level per month"), max_digits=12, decimal_places=2, min_value=0)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class RankSystemPostsForm(forms.Form):
+    """The county's posts in the rank system (DESIGN §2): a ticked post is in it from next month's roster."""
+
+    posts = forms.ModelMultipleChoiceField(
+        label=_("Posts in the rank system"),
+        queryset=Post.objects.order_by("sort_order", "name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class ReversalForm(forms.Form):
+    """The correction's confirmation step: the reason is required and the approver ticks the confirmation."""
+
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(label=_("I have checked the figures above and reverse this rank change."))

@@ -8,6 +8,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 LOWEST_LEVEL = 13
 HIGHEST_LEVEL = 1
 CENT = Decimal("0.01")
@@ -125,3 +127,14 @@ def adjustment_by_month(*, due: dict, paid: dict) -> dict:
         if delta:
             deltas[month] = delta
     return deltas
+
+
+def reversal_problem(*, kind: str, already_reversed: bool, later_changes: bool) -> str:
+    """Why an approved rank change cannot be reversed by a correction (DESIGN §3), or "" when it can."""
+    if already_reversed:
+        return _("This rank change has already been reversed; a change is reversed only once.")
+    if kind == "correction":
+        return _("A correction cannot itself be reversed; record a new rank change instead.")
+    if later_changes:
+        return _("A later rank change of this cadre exists; reverse the later one first.")
+    return ""

@@ -2,15 +2,18 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from cadre_mgmt.accounts.scoping import scope_for_user
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Post
+from cadre_mgmt.cadres.selectors import cadres_in_rank_system
 from cadre_mgmt.lookups import ids_in
 
 from ..models import AllowanceSchedule, InitialGrading, LadderStep, RankChange, RosterLine
@@ -29,7 +32,7 @@ class RankState:
 UNGRADED = RankState(level=rules.LOWEST_LEVEL, since=None, graded=False)
 
 
-def latest_changes(queryset):
+def latest_changes(queryset: QuerySet[RankChange]) -> Any:
     """One row per cadre: the change in force (latest effective month, then latest recorded), in one query."""
     # No default ordering: the cadre's (township, village, name) order would join three tables for nothing.
     return (
@@ -40,13 +43,13 @@ def latest_changes(queryset):
     )
 
 
-def _chunks(ids, size=ID_CHUNK):
+def _chunks(ids: Iterable[int], size: int = ID_CHUNK) -> Iterator[list[int]]:
     ids = list(ids)
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
 
-def rank_states_on(*, cadre_ids, day) -> dict[int, RankState]:
+def rank_states_on(*, cadre_ids: Iterable[int], day: datetime.date) -> dict[int, RankState]:
     """The level of each cadre on ``day``; ungraded cadres are at 13. One query per 5,000 cadres."""
     states = {cadre_id: UNGRADED for cadre_id in cadre_ids}
     for chunk in _chunks(states):
@@ -56,7 +59,7 @@ def rank_states_on(*, cadre_ids, day) -> dict[int, RankState]:
     return states
 
 
-def cadre_level_on(*, cadre, day) -> int:
+def cadre_level_on(*, cadre: Cadre, day: datetime.date) -> int:
     return rank_states_on(cadre_ids=[cadre.pk], day=day)[cadre.pk].level
 
 
@@ -66,7 +69,7 @@ def allowance_schedule() -> rules.Schedule:
     )
 
 
-def allowance_for(level, month) -> Decimal:
+def allowance_for(level: int, month: datetime.date) -> Decimal:
     """Monthly rank allowance of ``level`` in ``month`` under the schedule row in force that month."""
     row = (
         AllowanceSchedule.objects.filter(effective_from__lte=rules.first_of_month(month))
@@ -77,24 +80,24 @@ def allowance_for(level, month) -> Decimal:
     return rules.allowance_amount(level, row if row is not None else Decimal(0))
 
 
-def ladder_steps_queryset():
+def ladder_steps_queryset() -> QuerySet[LadderStep]:
     return LadderStep.objects.order_by("-from_level")
 
 
-def ladder_steps():
+def ladder_steps() -> Any:
     return list(ladder_steps_queryset())
 
 
-def can_change_settings(user) -> bool:
+def can_change_settings(user: Any) -> bool:
     """The ladder, the allowance schedule and the grading rule: the county administrator."""
     return user.is_authenticated and user.is_county_admin
 
 
-def cadre_rank_history(*, cadre):
+def cadre_rank_history(*, cadre: Cadre) -> list[RankChange]:
     return list(RankChange.objects.filter(cadre=cadre).select_related("approved_by").order_by("-effective_month", "-id"))
 
 
-def rank_state_from_history(history, *, day) -> RankState:
+def rank_state_from_history(history: list[RankChange], *, day: datetime.date) -> RankState:
     """The level on ``day`` from a cadre's whole history, newest first (as ``cadre_rank_history`` gives
     it): the same answer as ``rank_states_on`` without another query."""
     for change in history:
@@ -103,7 +106,7 @@ def rank_state_from_history(history, *, day) -> RankState:
     return UNGRADED
 
 
-def cadre_allowance_history(*, cadre, limit=24):
+def cadre_allowance_history(*, cadre: Cadre, limit: int = 24) -> list[Any]:
     return list(
         RosterLine.objects.filter(cadre=cadre)
         .select_related("roster")
@@ -121,17 +124,20 @@ class BudgetFigures:
     projection: list  # [(month, total)] for the next 12 months at current levels
 
 
-def budget_figures(*, user, today=None, extra_pending=()) -> BudgetFigures:
+def budget_figures(
+    *, user: Any, today: datetime.date | None = None, extra_pending: Iterable[tuple[int, int]] = ()
+) -> BudgetFigures:
     """Next month's allowance total (as is, and if every pending change is approved) and 12 months ahead.
 
     ``extra_pending``: more (cadre_id, to_level) pairs awaiting approval, e.g. from the promotion review.
     """
     today = today or timezone.localdate()
     next_month = rules.add_months(rules.first_of_month(today), 1)
-    paid = Cadre.posts.through.objects.filter(cadre_id=OuterRef("pk"), post__is_paid=True)
     # No default ordering: it would join townships and villages into every one of these reads.
     cadres = scope_for_user(
-        Cadre.objects.filter(status=Cadre.Status.IN_POST).filter(Exists(paid)), user, township_field="township"
+        cadres_in_rank_system(Cadre.objects.filter(status=Cadre.Status.IN_POST), month=next_month),
+        user,
+        township_field="township",
     ).order_by()
     levels = {cadre_id: rules.LOWEST_LEVEL for cadre_id in cadres.values_list("pk", flat=True)}
     rows = latest_changes(RankChange.objects.filter(effective_month__lte=next_month, cadre_id__in=cadres.values("pk")))
@@ -146,16 +152,16 @@ def budget_figures(*, user, today=None, extra_pending=()) -> BudgetFigures:
         if cadre_id in levels:
             pending[cadre_id] = to_level
     schedule = allowance_schedule()
-    count_by_level = defaultdict(int)
+    count_by_level: defaultdict[int, int] = defaultdict(int)
     for level in levels.values():
         count_by_level[level] += 1
     after = dict(levels)
     after.update(pending)
-    count_after = defaultdict(int)
+    count_after: defaultdict[int, int] = defaultdict(int)
     for level in after.values():
         count_after[level] += 1
 
-    def total(counts, month):
+    def total(counts: dict[int, int], month: datetime.date) -> Decimal:
         return sum((schedule.allowance(level, month) * n for level, n in counts.items()), Decimal(0))
 
     projection = [(month, total(count_by_level, month)) for month in (rules.add_months(next_month, i) for i in range(12))]
@@ -168,8 +174,51 @@ def budget_figures(*, user, today=None, extra_pending=()) -> BudgetFigures:
     )
 
 
-def rank_changes_for_user(*, user):
+def rank_changes_for_user(*, user: Any) -> QuerySet[RankChange]:
     """Rank history of the cadres the user may read, latest first."""
     return scope_for_user(
         RankChange.objects.select_related("cadre", "approved_by"), user, township_field="cadre__township"
     ).order_by("-effective_month", "-id")
+
+
+def posts_with_rank_system(*, today: datetime.date | None = None) -> list[tuple[Post, bool, bool]]:
+    """The settings page's posts: (post, in the rank system this month, from next month)."""
+    this_month = rules.first_of_month(today or timezone.localdate())
+    next_month = rules.add_months(this_month, 1)
+    return [(post, post.in_rank_system_on(this_month), post.in_rank_system_on(next_month)) for post in Post.objects.all()]
+
+
+def rank_system_posts_next_month(*, today: datetime.date | None = None) -> list[int]:
+    """The ids of the posts in the rank system from next month (the settings form's ticks)."""
+    return [post.pk for post, _now, later in posts_with_rank_system(today=today) if later]
+
+
+@dataclass(frozen=True)
+class ReversalPreview:
+    """What reversing a change would do (the confirmation page): the level it goes back to, the locked
+    months it reaches, and the difference the next unlocked roster settles (negative: a recovery)."""
+
+    problem: str
+    back_to_level: int
+    locked_months: list
+    settlement: Decimal
+
+
+def reversal_preview(*, change: RankChange) -> ReversalPreview:
+    later = RankChange.objects.filter(cadre_id=change.cadre_id, effective_month__gte=change.effective_month).exclude(
+        effective_month=change.effective_month, pk__lte=change.pk
+    )
+    problem = rules.reversal_problem(
+        kind=change.kind, already_reversed=RankChange.objects.filter(reverses=change).exists(), later_changes=later.exists()
+    )
+    back_to = change.from_level if change.from_level is not None else rules.LOWEST_LEVEL
+    schedule = allowance_schedule()
+    paid = RosterLine.objects.filter(
+        cadre_id=change.cadre_id,
+        kind=RosterLine.Kind.REGULAR,
+        roster__status="locked",
+        roster__month__gte=change.effective_month,
+    ).values_list("roster__month", "amount")
+    months = sorted(paid)
+    settlement = sum((schedule.allowance(back_to, month) - amount for month, amount in months), Decimal(0))
+    return ReversalPreview(problem, back_to, [month for month, _amount in months], settlement)

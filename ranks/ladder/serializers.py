@@ -29,7 +29,9 @@ def cadre_rank_fields(*, cadres, day, user):
     values = {}
     for cadre in cadres:
         state = states[cadre.pk]
-        paid = (cadre.left_on is None or cadre.left_on >= month) and any(post.is_paid for post in cadre.posts.all())
+        paid = (cadre.left_on is None or cadre.left_on >= month) and any(
+            post.in_rank_system_on(month) for post in cadre.posts.all()
+        )
         values[cadre.pk] = {
             "current_level": state.level,
             "level_since": state.since,

@@ -3,17 +3,21 @@
 Rank history is append-only: there is no service that edits or deletes it; a mistaken rank change is
 reversed by ``rank_change_reverse`` (a new correction record)."""
 
+import datetime
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, audited_update, diff, snapshot
-from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.models import Cadre, Post
 
 from ..models import (
     AllowanceSchedule,
@@ -27,7 +31,14 @@ LADDER_FIELDS = ("years_required", "requires_excellent_year", "required_commenda
 
 
 @transaction.atomic
-def ladder_step_update(*, user, step, years_required, requires_excellent_year, required_commendation_level):
+def ladder_step_update(
+    *,
+    user: Any,
+    step: LadderStep,
+    years_required: int,
+    requires_excellent_year: bool,
+    required_commendation_level: str | None,
+) -> dict:
     """Change one step of the ladder (county administrator). Returns the changes, empty if none."""
     require(user.is_county_admin)
     step = LadderStep.objects.select_for_update().get(pk=step.pk)
@@ -40,14 +51,16 @@ def ladder_step_update(*, user, step, years_required, requires_excellent_year, r
 
 
 @transaction.atomic
-def ladder_update(*, user, steps) -> int:
+def ladder_update(*, user: Any, steps: Iterable[tuple[LadderStep, dict[str, Any]]]) -> int:
     """Save the whole ladder page at once: ``steps`` is [(step, {field: value})]. Returns how many
     steps changed; all of them or none."""
     return sum(1 for step, values in steps if ladder_step_update(user=user, step=step, **values))
 
 
 @transaction.atomic
-def allowance_schedule_set(*, user, effective_from, amount_per_level, note=""):
+def allowance_schedule_set(
+    *, user: Any, effective_from: datetime.date, amount_per_level: Decimal | int | str, note: str = ""
+) -> AllowanceSchedule:
     """Set the yuan per level from month ``effective_from`` onward. Months before it never change;
     a month whose roster is locked cannot be changed (what was paid stays as it was)."""
     require(user.is_county_admin)
@@ -77,7 +90,7 @@ def allowance_schedule_set(*, user, effective_from, amount_per_level, note=""):
     return row
 
 
-def _check_kind(kind, from_level, to_level, has_history):
+def _check_kind(kind: str, from_level: int, to_level: int, has_history: bool) -> None:
     if kind == RankChange.Kind.INITIAL_GRADING:
         if has_history:
             raise ValidationError(_("This cadre already has a level; an initial grading is for cadres without one."))
@@ -97,7 +110,18 @@ def _check_kind(kind, from_level, to_level, has_history):
 
 
 @transaction.atomic
-def rank_change_record(*, cadre, kind, to_level, approved_by, approved_at, reason, source="", effective_month=None):
+def rank_change_record(
+    *,
+    cadre: Cadre,
+    kind: str,
+    to_level: int,
+    approved_by: Any,
+    approved_at: datetime.datetime,
+    reason: str,
+    source: str = "",
+    effective_month: datetime.date | None = None,
+    reverses: RankChange | None = None,
+) -> RankChange:
     """Append one approved rank change; it takes effect on the first day of the month after ``approved_at``
     (Asia/Shanghai). Only a correction may name an earlier ``effective_month`` (to reverse a mistake from then).
     Callers such as the promotion review call this inside their own transaction."""
@@ -137,6 +161,7 @@ def rank_change_record(*, cadre, kind, to_level, approved_by, approved_at, reaso
         effective_month=effective_month,
         reason=reason.strip(),
         source=(source or "").strip(),
+        reverses=reverses,
     )
     change.full_clean()
     change.save()
@@ -146,13 +171,38 @@ def rank_change_record(*, cadre, kind, to_level, approved_by, approved_at, reaso
         obj=change,
         summary=_("Rank change recorded: %(kind)s to level %(level)s from %(month)s")
         % {"kind": change.get_kind_display(), "level": to_level, "month": rules.month_key(effective_month)},
-        changes={"after": snapshot(change, ("cadre", "kind", "from_level", "to_level", "effective_month", "reason", "source"))},
+        changes={
+            "after": snapshot(
+                change, ("cadre", "kind", "from_level", "to_level", "effective_month", "reason", "source", "reverses")
+            )
+        },
     )
     return change
 
 
-def rank_change_reverse(*, change, approved_by, reason, approved_at=None):
-    """Reverse a mistaken record with a correction from the same effective month; the record itself stays."""
+@transaction.atomic
+def rank_change_reverse(
+    *, change: RankChange, approved_by: Any, reason: str, approved_at: datetime.datetime | None = None
+) -> RankChange:
+    """Reverse a mistaken approved change (DESIGN §3, county approver): a new correction record naming it,
+    back to the level before it, from the month it took effect; the record itself stays. The roster settles
+    the months already paid as a back payment or recovery line of the next unlocked roster.
+
+    Refused: a change already reversed (once only: rank_change_reversed_once), a correction (a wrong
+    correction is followed by a new rank change, not a reversal of the reversal), and a change followed by
+    a later one of the same cadre (reverse the later one first, so the history reads in order)."""
+    if not approved_by.is_county_approver:
+        raise PermissionDenied(_("Only a county approver may reverse a rank change."))
+    Cadre.objects.select_for_update().get(pk=change.cadre_id)  # one writer per cadre, as in rank_change_record
+    problem = rules.reversal_problem(
+        kind=change.kind,
+        already_reversed=RankChange.objects.filter(reverses=change).exists(),
+        later_changes=RankChange.objects.filter(cadre_id=change.cadre_id)
+        .filter(Q(effective_month__gt=change.effective_month) | Q(effective_month=change.effective_month, pk__gt=change.pk))
+        .exists(),
+    )
+    if problem:
+        raise ValidationError(problem)
     return rank_change_record(
         cadre=change.cadre,
         kind=RankChange.Kind.CORRECTION,
@@ -162,4 +212,37 @@ def rank_change_reverse(*, change, approved_by, reason, approved_at=None):
         reason=reason,
         source=_("Reverses record #%(id)s") % {"id": change.pk},
         effective_month=change.effective_month,
+        reverses=change,
+    )
+
+
+@transaction.atomic
+def post_rank_system_set(*, user: Any, post: Post, in_rank_system: bool, today: datetime.date | None = None) -> dict:
+    """Put a post in the rank system or take it out (county administrator, DESIGN §2). The change is in force
+    from next month's roster: this month keeps the value in force now. Returns the changes, empty if none."""
+    require(user.is_county_admin)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    this_month = rules.first_of_month(today or timezone.localdate())
+    next_month = rules.add_months(this_month, 1)
+    in_force_now = post.in_rank_system_on(this_month)
+    if post.in_rank_system_on(next_month) == in_rank_system:
+        return {}
+    values = {"in_rank_system": in_rank_system, "in_rank_system_from": next_month, "was_in_rank_system": in_force_now}
+    summary = _("Post %(post)s in the rank system from %(month)s: %(value)s") % {
+        "post": post.name,
+        "month": rules.month_key(next_month),
+        "value": _("yes") if in_rank_system else _("no"),
+    }
+    return audited_update(post, actor=user, values=values, summary=summary)
+
+
+@transaction.atomic
+def rank_system_posts_set(*, user: Any, posts: Iterable[Post], today: datetime.date | None = None) -> int:
+    """Save the settings page's ticked posts (the posts in the rank system); returns how many posts changed."""
+    require(user.is_county_admin)
+    inside = {post.pk for post in posts}
+    return sum(
+        1
+        for post in Post.objects.order_by("sort_order")
+        if post_rank_system_set(user=user, post=post, in_rank_system=post.pk in inside, today=today)
     )

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,13 +13,14 @@ from cadre_mgmt.web import submit_form
 from ..grading import selectors as grading_selectors
 from ..grading import services as grading_services
 from ..grading.forms import GradingRuleForm
+from ..models import RankChange
 from . import selectors, services
-from .forms import LadderFormSet, ScheduleForm
+from .forms import LadderFormSet, RankSystemPostsForm, ReversalForm, ScheduleForm
 
 TEMPLATE = "ranks/settings_form.html"
 
 
-def _settings_context(ladder_formset=None, schedule_form=None, rule_form=None):
+def _settings_context(ladder_formset=None, schedule_form=None, rule_form=None, posts_form=None):
     rule = grading_selectors.grading_rule()
     initial = {name: getattr(rule, name) for name in grading_services.GRADING_RULE_FIELDS}
     return {
@@ -26,6 +28,8 @@ def _settings_context(ladder_formset=None, schedule_form=None, rule_form=None):
         "schedule": selectors.allowance_schedule().rows[::-1],
         "schedule_form": schedule_form or ScheduleForm(),
         "rule_form": rule_form or GradingRuleForm(initial=initial),
+        "posts_form": posts_form or RankSystemPostsForm(initial={"posts": selectors.rank_system_posts_next_month()}),
+        "posts": selectors.posts_with_rank_system(),
     }
 
 
@@ -87,3 +91,37 @@ def settings_rule(request):
         redirect_to="ranks:settings",
     )
     return _refused(response)
+
+
+@login_required
+@require_POST
+def settings_posts(request):
+    require(selectors.can_change_settings(request.user))
+    form = RankSystemPostsForm(request.POST)
+    response = submit_form(
+        request,
+        form,
+        lambda data: services.rank_system_posts_set(user=request.user, posts=data["posts"]),
+        _("The posts in the rank system have been saved; the change applies from next month's roster."),
+        template=TEMPLATE,
+        context=_settings_context(posts_form=form),
+        redirect_to="ranks:settings",
+    )
+    return _refused(response)
+
+
+@login_required
+def rank_change_reverse(request, pk):
+    """The correction of DESIGN §3: a confirmation page (GET) and the reversal (POST), county approvers only."""
+    require(request.user.is_county_approver)
+    change = get_object_or_404(RankChange.objects.select_related("cadre", "approved_by"), pk=pk)
+    form = ReversalForm(request.POST or None)
+    return submit_form(
+        request,
+        form,
+        lambda data: services.rank_change_reverse(change=change, approved_by=request.user, reason=data["reason"]),
+        _("The rank change has been reversed; the next unlocked roster settles the months already paid."),
+        template="ranks/rank_change_reverse_form.html",
+        context={"change": change, "preview": selectors.reversal_preview(change=change)},
+        redirect_to=reverse("cadres:detail", args=[change.cadre_id]),
+    )

@@ -104,6 +104,16 @@ class RankChange(models.Model):
     effective_month = models.DateField(_("effective month"))
     reason = models.CharField(_("reason"), max_length=300)
     source = models.CharField(_("source"), max_length=100, blank=True)
+    # A correction (DESIGN §3) names the change it reverses; a change is reversed at most once.
+    reverses = models.ForeignKey(
+        "self",
+        verbose_name=_("reverses"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversals",
+        db_index=False,  # rank_change_reversed_once indexes it
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -119,6 +129,11 @@ class RankChange(models.Model):
             models.CheckConstraint(
                 name="rank_change_initial_has_no_from_level",
                 condition=~models.Q(kind="initial_grading") | models.Q(from_level__isnull=True),
+            ),
+            models.UniqueConstraint(fields=["reverses"], name="rank_change_reversed_once"),
+            models.CheckConstraint(
+                name="rank_change_only_a_correction_reverses",
+                condition=models.Q(reverses__isnull=True) | models.Q(kind="correction"),
             ),
         ]
         indexes = [

@@ -133,6 +133,8 @@ class RosterExport(models.Model):
     file = models.FileField(_("file"), upload_to="exports/rosters/", blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # Queued again (restart) or picked up by a worker: the time limit counts from the latest of these.
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -141,6 +143,12 @@ class RosterExport(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(name="roster_export_progress_0_100", condition=models.Q(progress__lte=100)),
+            # One roster, at most one export waiting or running (a retry never makes a second job).
+            models.UniqueConstraint(
+                fields=["roster"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="roster_export_one_running_per_roster",
+            ),
         ]
         indexes = [
             # Roster page: the requester's recent exports of this roster.

@@ -1,14 +1,19 @@
 """Roster exports: small ones built in the request, large ones run as a job the roster page polls."""
 
+import datetime
+
 from celery import current_app
-from django.core.exceptions import PermissionDenied
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.audit.services import audit_record
+from cadre_mgmt.audit.services import audit_record, audited_update
 
 from ..models import RosterExport, RosterLine
 from .workbook import roster_workbook
@@ -51,24 +56,89 @@ def roster_export_now(*, roster, user) -> bytes:
     return content
 
 
-@transaction.atomic
-def roster_export_request(*, roster, user):
-    """Queue a large export as a job; the page polls it and offers the file when it is ready."""
-    export = RosterExport(
-        roster=roster, requested_by=user, township_id=_export_scope(user), full_id_numbers=user.can_see_full_id_numbers
+ACTIVE = (RosterExport.Status.PENDING, RosterExport.Status.RUNNING)
+
+
+def export_time_limit() -> datetime.timedelta:
+    """How long an export job may wait and run before it is marked failed (a lost worker, a stuck queue)."""
+    return datetime.timedelta(seconds=getattr(settings, "ROSTER_EXPORT_TIME_LIMIT_SECONDS", 15 * 60))
+
+
+def _timed_out_message() -> str:
+    minutes = int(export_time_limit().total_seconds() // 60)
+    return _("The export did not finish within %(minutes)s minutes (the job was lost or stopped); start it again.") % {
+        "minutes": minutes
+    }
+
+
+def roster_exports_expire(*, now: datetime.datetime | None = None) -> int:
+    """The beat job: mark failed every export waiting or running past its time limit; returns how many."""
+    cutoff = (now or timezone.now()) - export_time_limit()
+    stale = RosterExport.objects.filter(status__in=ACTIVE).filter(
+        Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff)
     )
-    export.full_clean()
-    export.save()
-    audit_record(actor=user, action=AuditRecord.Action.EXPORT, obj=roster, summary=_("Roster export requested"))
+    return stale.update(status=RosterExport.Status.FAILED, error=_timed_out_message()[:300], finished_at=timezone.now())
+
+
+def _queue(export):
     # By name, not by importing ranks.tasks (which imports this module).
     transaction.on_commit(lambda: current_app.tasks[RUN_EXPORT_TASK].delay(export.pk))
+
+
+@transaction.atomic
+def roster_export_request(*, roster, user) -> RosterExport:
+    """Queue a large export as a job; the page polls it and offers the file when it is ready.
+
+    One roster has at most one export waiting or running (roster_export_one_running_per_roster): the
+    requester's own running export is returned again; anyone else's is refused with a message."""
+    roster_exports_expire()
+    running = RosterExport.objects.filter(roster=roster, status__in=ACTIVE).first()
+    if running is not None:
+        if running.requested_by_id == user.pk and running.township_id == _export_scope(user):
+            return running
+        raise ValidationError(_("Another export of this roster is being prepared; try again when it is ready."))
+    export = RosterExport(
+        roster=roster,
+        requested_by=user,
+        township_id=_export_scope(user),
+        full_id_numbers=user.can_see_full_id_numbers,
+        started_at=timezone.now(),
+    )
+    export.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            export.save()
+    except IntegrityError as exc:  # another request queued one at the same moment
+        raise ValidationError(_("Another export of this roster is being prepared; try again when it is ready.")) from exc
+    audit_record(actor=user, action=AuditRecord.Action.EXPORT, obj=roster, summary=_("Roster export requested"))
+    _queue(export)
     return export
 
 
-def roster_export_run(*, export_id):
-    """The export job. Safe to run twice: a finished export is left as it is."""
+@transaction.atomic
+def roster_export_restart(*, export, user) -> RosterExport:
+    """Start a failed export again (its requester): the same job row, queued anew."""
+    export = RosterExport.objects.select_for_update().get(pk=export.pk, requested_by=user)
+    if export.status != RosterExport.Status.FAILED:
+        raise ValidationError(_("Only a failed export can be started again."))
+    if RosterExport.objects.filter(roster_id=export.roster_id, status__in=ACTIVE).exists():
+        raise ValidationError(_("Another export of this roster is being prepared; try again when it is ready."))
+    audited_update(
+        export,
+        actor=user,
+        values={"status": RosterExport.Status.PENDING, "progress": 0, "error": "", "started_at": timezone.now()},
+        summary=_("Roster export started again"),
+        clean=lambda: export.full_clean(validate_constraints=False),
+    )
+    _queue(export)
+    return export
+
+
+def roster_export_run(*, export_id: int) -> RosterExport | None:
+    """The export job. Safe to run twice and after a lost worker: a finished or failed export is left as it
+    is (a failed one is restarted by its requester), a waiting or running one is built again from the start."""
     export = RosterExport.objects.select_related("roster").get(pk=export_id)
-    if export.status == RosterExport.Status.DONE:
+    if export.status not in ACTIVE:
         return export
     RosterExport.objects.filter(pk=export.pk).update(status=RosterExport.Status.RUNNING, progress=0)
 
@@ -79,11 +149,17 @@ def roster_export_run(*, export_id):
         content, rows = roster_workbook(
             roster=export.roster, township_id=export.township_id, full_id_numbers=export.full_id_numbers, progress=progress
         )
+    except SoftTimeLimitExceeded:
+        RosterExport.objects.filter(pk=export.pk).update(status=RosterExport.Status.FAILED, error=_timed_out_message()[:300])
+        raise
     except Exception as exc:
-        RosterExport.objects.filter(pk=export.pk).update(status=RosterExport.Status.FAILED, error=str(exc)[:300])
+        error = _("The export failed: %(error)s") % {"error": exc}
+        RosterExport.objects.filter(pk=export.pk).update(status=RosterExport.Status.FAILED, error=error[:300])
         raise
     with transaction.atomic():
-        export.refresh_from_db()
+        export = RosterExport.objects.select_for_update().get(pk=export.pk)
+        if export.status != RosterExport.Status.RUNNING:
+            return export  # marked failed past its limit meanwhile: the requester starts it again
         export.file.save(f"roster-{export.roster.month:%Y-%m}-{export.pk}.xlsx", ContentFile(content), save=False)
         export.status = RosterExport.Status.DONE
         export.progress = 100

@@ -3,13 +3,15 @@
 A locked roster is what was paid and never changes; a rank change that reaches into a locked month
 becomes a back-payment or recovery line of the next roster."""
 
+import datetime
 import json
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,7 @@ from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record
 from cadre_mgmt.bulkinsert import insert_rows
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.selectors import cadres_in_post_during, cadres_in_rank_system
 
 from ..ladder import rules
 from ..ladder import selectors as ladder_selectors
@@ -25,13 +28,9 @@ from ..models import RankChange, Roster, RosterLine
 from .columns import STORED_COLUMNS
 
 
-def _eligible_cadres(month):
-    """Cadres on the roster of ``month``: appointed by its last day, not left before its first day,
-    holding a paid post. A cadre who leaves in March is paid for March, not April."""
-    paid = Cadre.posts.through.objects.filter(cadre_id=OuterRef("pk"), post__is_paid=True)
-    return Cadre.objects.filter(first_appointed_on__lte=rules.last_of_month(month)).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=month), Exists(paid)
-    )
+def _eligible_cadres(month: datetime.date) -> QuerySet[Cadre]:
+    """Cadres on the roster of ``month``: in post during it and holding a post in the rank system (DESIGN §2)."""
+    return cadres_in_rank_system(cadres_in_post_during(month=month), month=month)
 
 
 CADRE_FIELDS = (
@@ -46,7 +45,7 @@ CADRE_FIELDS = (
 )
 
 
-def _posts_text(cadre_queryset):
+def _posts_text(cadre_queryset: QuerySet[Cadre]) -> dict[int, str]:
     posts = defaultdict(list)
     rows = (
         Cadre.posts.through.objects.filter(cadre_id__in=cadre_queryset.values("pk"))
@@ -58,7 +57,7 @@ def _posts_text(cadre_queryset):
     return {cadre_id: "、".join(names)[:200] for cadre_id, names in posts.items()}
 
 
-def _adjustments(*, month, schedule):
+def _adjustments(*, month: datetime.date, schedule: rules.Schedule) -> tuple[dict[int, dict], dict[int, str]]:
     """Adjustment lines owed for months already locked: {cadre_id: {month: delta}} and the reasons.
 
     A cadre is looked at when one of its rank changes was recorded after the roster of a month it
@@ -71,13 +70,15 @@ def _adjustments(*, month, schedule):
     if not locked:
         return {}, {}
     # For each locked month: the earliest generation time among it and every later locked month.
-    suffix_min = []
-    earliest = None
+    suffix_min: list[tuple[datetime.date, Any]] = []
+    earliest: Any = None
     for locked_month, generated_at, _id in reversed(locked):
         earliest = generated_at if earliest is None else min(earliest, generated_at)
         suffix_min.append((locked_month, earliest))
     suffix_min.reverse()
-    late_rows = RankChange.objects.filter(created_at__gt=min(row[1] for row in locked), effective_month__lt=month)
+    late_rows = RankChange.objects.filter(
+        created_at__gt=min(row[1] for row in locked if row[1] is not None), effective_month__lt=month
+    )
     candidates = set()
     for cadre_id, effective, created_at in late_rows.values_list("cadre_id", "effective_month", "created_at"):
         reach = next((gen for locked_month, gen in suffix_min if locked_month >= effective), None)
@@ -88,7 +89,7 @@ def _adjustments(*, month, schedule):
     locked_ids = {row[2]: row[0] for row in locked}
     history = defaultdict(list)
     reasons = {}
-    paid = defaultdict(lambda: defaultdict(Decimal))
+    paid: defaultdict[int, defaultdict[datetime.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     regular_months = defaultdict(set)
     for chunk in ladder_selectors._chunks(candidates):
         changes = RankChange.objects.filter(cadre_id__in=chunk, effective_month__lt=month).order_by("effective_month", "id")
@@ -118,18 +119,18 @@ def _adjustments(*, month, schedule):
     return owed, reasons
 
 
-def _insert_lines(rows):
+def _insert_lines(rows: list[tuple]) -> None:
     """Insert roster lines given as plain tuples (``columns.STORED_COLUMNS``; dates, Decimals, None): model
     instances and bulk_create would cost most of the time of a 100,000-line roster."""
     insert_rows(RosterLine, STORED_COLUMNS, rows)
 
 
-def _line_sort_key(cadre_row, kind_order):
+def _line_sort_key(cadre_row: tuple, kind_order: int) -> tuple:
     return (cadre_row[3], cadre_row[2], cadre_row[5], cadre_row[4], cadre_row[6], cadre_row[0], kind_order)
 
 
 @transaction.atomic
-def roster_generate(*, month, user=None):
+def roster_generate(*, month: datetime.date, user: Any = None) -> Roster:
     """Fix the roster of ``month``: each in-post cadre's level and allowance, plus adjustment lines
     for locked months. Regenerating a draft gives the same lines; a locked roster is refused.
     Two generations of the same month at once produce one roster (unique month + row lock)."""
@@ -159,7 +160,7 @@ def roster_generate(*, month, user=None):
         posts.update(_posts_text(Cadre.objects.filter(pk__in=missing)))
 
     allowance_by_level = {level: schedule.allowance(level, month) for level in range(rules.HIGHEST_LEVEL, rules.LOWEST_LEVEL + 1)}
-    entries = []
+    entries: list[tuple] = []
     for cadre_id, row in cadre_rows.items():
         level, since, kind, reason = states.get(cadre_id, (rules.LOWEST_LEVEL, None, None, ""))
         if cadre_id not in missing:
@@ -241,7 +242,7 @@ def roster_generate(*, month, user=None):
 
 
 @transaction.atomic
-def roster_lock(*, roster, user):
+def roster_lock(*, roster: Roster, user: Any) -> Roster:
     """Lock a draft roster (county approver). From then on it is what was paid and never changes."""
     require(user.is_county_approver)
     roster = Roster.objects.select_for_update().get(pk=roster.pk)
@@ -263,7 +264,7 @@ def roster_lock(*, roster, user):
     return roster
 
 
-def generate_current_roster(*, today=None):
+def generate_current_roster(*, today: datetime.date | None = None) -> Roster:
     """The monthly job: generate this month's roster unless it is already locked (safe to run twice)."""
     month = rules.first_of_month(today or timezone.localdate())
     existing = Roster.objects.filter(month=month).first()

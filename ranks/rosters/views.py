@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import require
-from cadre_mgmt.web import post_action, xlsx_response
+from cadre_mgmt.web import post_action, refusal_text, xlsx_response
 
 from ..ladder import rules
 from ..models import Roster, RosterExport
@@ -101,8 +102,11 @@ def roster_export(request, pk):
     the_roster = get_object_or_404(Roster, pk=pk)
     require(exports.can_export_rosters(request.user))
     if exports.roster_export_needs_job(roster=the_roster, user=request.user):
-        exports.roster_export_request(roster=the_roster, user=request.user)
-        messages.info(request, _("The export is being prepared; the download link appears on this page when it is ready."))
+        try:
+            exports.roster_export_request(roster=the_roster, user=request.user)
+            messages.info(request, _("The export is being prepared; the download link appears on this page when it is ready."))
+        except ValidationError as exc:
+            messages.error(request, refusal_text(exc))
         return redirect(_roster_url(the_roster.month))
     content = exports.roster_export_now(roster=the_roster, user=request.user)
     return xlsx_response(content, f"roster-{the_roster.month:%Y-%m}.xlsx")
@@ -121,3 +125,15 @@ def roster_export_download(request, pk):
     if export.status != RosterExport.Status.DONE or not export.file:
         raise Http404
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=f"roster-{export.roster.month:%Y-%m}.xlsx")
+
+
+@login_required
+@require_POST
+def roster_export_restart(request, pk):
+    export = selectors.export_for_user(user=request.user, pk=pk)
+    return post_action(
+        request,
+        lambda: exports.roster_export_restart(export=export, user=request.user),
+        success=_("The export has been started again."),
+        redirect_to=_roster_url(export.roster.month),
+    )

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from cadre_mgmt.cadres.selectors import cadres_for_user
 from ranks.ladder import selectors as ladder_selectors
 from ranks.ladder import services as ladder_services
 from ranks.ladder.panels import cadre_rank_panel
@@ -48,6 +49,8 @@ def test_level_from_the_listed_history_is_the_level_of_rank_states_on(grade, cad
 
 def test_rank_panel_reads_two_queries(grade, cadre_x, officer_x, django_assert_num_queries):
     grade(cadre_x, 12, approved=at(2025, 3, 31))
+    # The cadre file reads the cadre through cadres_for_user, which prefetches the posts (rank system reason).
+    cadre_x = cadres_for_user(user=officer_x).get(pk=cadre_x.pk)
     with django_assert_num_queries(2):
         panel = cadre_rank_panel(cadre_x, officer_x)
     assert panel["state"] == ladder_selectors.RankState(level=12, since=datetime.date(2025, 4, 1), graded=True)

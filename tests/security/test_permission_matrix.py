@@ -120,6 +120,8 @@ MATRIX = {
     "ranks:roster_export_download": "login | 404 | 404 | 200/404 | 404 | 404",
     "ranks:roster_generate": POST_COUNTY_APPROVERS,
     "ranks:roster_lock": POST_COUNTY_APPROVERS,
+    # A failed export is started again by the user who asked for it only.
+    "ranks:roster_export_restart": "POST login | 404 | 404 | ok/404 | 404 | 404",
     # ranks: initial grading ---------------------------------------------------------------------------------
     "ranks:grading": ASSESSMENT_READERS,
     "ranks:grading_submit": TOWNSHIP_WRITERS_OBJECT,
@@ -132,6 +134,9 @@ MATRIX = {
     "ranks:settings_ladder": POST_COUNTY_ADMIN_ONLY,
     "ranks:settings_schedule": POST_COUNTY_ADMIN_ONLY,
     "ranks:settings_rule": POST_COUNTY_ADMIN_ONLY,
+    "ranks:settings_posts": POST_COUNTY_ADMIN_ONLY,
+    # The correction of an approved rank change (DESIGN §3): its confirmation page, county approvers only.
+    "ranks:rank_change_reverse": "login | 200 | 200 | 403 | 403 | 403",
     "ranks:review_settings": COUNTY_ADMIN_ONLY,
     # ranks: promotion review -----------------------------------------------------------------------------------
     "ranks:reviews": COUNTY_READERS,
@@ -278,7 +283,7 @@ def build_targets():
     from cadre_mgmt.audit.models import AuditRecord
     from cadre_mgmt.cadres.models import Cadre
     from incentives.models import HardshipAid, PoliticalRecommendation
-    from ranks.models import InitialGrading, PromotionReview, Proposal, Roster, RosterExport
+    from ranks.models import InitialGrading, PromotionReview, Proposal, RankChange, Roster, RosterExport
     from supervision.models import (
         Inspection,
         Investigation,
@@ -312,6 +317,8 @@ def build_targets():
         "ranks:roster_export": roster,
         "ranks:roster_export_status": _pk(RosterExport, township=TOWNSHIP),
         "ranks:roster_export_download": _pk(RosterExport, township=TOWNSHIP),
+        "ranks:roster_export_restart": _pk(RosterExport, township=TOWNSHIP),
+        "ranks:rank_change_reverse": _pk(RankChange, cadre__township=TOWNSHIP),
         "ranks:grading_submit": lambda t: ({"cadre_pk": _first(Cadre.objects.filter(township=t)).pk}, {}),
         "ranks:grading_reject": _pk(InitialGrading, township=TOWNSHIP),
         "ranks:review_detail": review,
