@@ -1,8 +1,9 @@
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from cadre_mgmt.accounts.scoping import scope_for_user, township_allowed_for_user
 
-from .models import Cadre, Township, Village
+from .models import Cadre, CadreImport, Township, Village
 
 
 def townships_for_user(*, user):
@@ -48,3 +49,17 @@ def can_edit_cadres(user):
 def can_edit_cadre(user, cadre):
     """May the user change this cadre's file (a cadre editor of the cadre's township, or the county administrator)?"""
     return user.can_edit_cadres and township_allowed_for_user(user, cadre.township_id)
+
+
+def import_jobs_for_user(*, user) -> QuerySet[CadreImport]:
+    """Import jobs a user sees: their own; the county administrator's sees every job."""
+    jobs = CadreImport.objects.select_related("requested_by")
+    return jobs if user.is_county_admin else jobs.filter(requested_by=user)
+
+
+def import_job_for_user(*, user, pk: int) -> CadreImport:
+    """One import job, or 404 (another person's job ids reveal nothing)."""
+    try:
+        return import_jobs_for_user(user=user).get(pk=pk)
+    except CadreImport.DoesNotExist as exc:
+        raise Http404 from exc
