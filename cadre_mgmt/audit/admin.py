@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from .models import AuditRecord
+from .selectors import object_type_name
 from .services import audit_record
 
 
@@ -70,7 +71,7 @@ class AuditedAdmin(admin.ModelAdmin):
 class AuditRecordAdmin(CountyAdminAccess, admin.ModelAdmin):
     """Append-only: visible to the county administrator, never editable."""
 
-    list_display = ("at", "actor_name", "ip_address", "action", "object_type", "object_repr", "summary")
+    list_display = ("at", "actor_name", "ip_address", "action", "object_type_display", "object_repr", "summary")
     list_filter = ("action", "object_type")
     search_fields = ("actor_name", "object_repr", "summary", "object_id")
     date_hierarchy = "at"
@@ -83,6 +84,10 @@ class AuditRecordAdmin(CountyAdminAccess, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=gettext_lazy("object type"), ordering="object_type")
+    def object_type_display(self, record):
+        return object_type_name(record.object_type)
 
 
 def _register_periodic_tasks():

@@ -89,7 +89,7 @@ class Cadre(models.Model):
     # indexed filter; cadre services set it from the village and the check below keeps them equal.
     township = models.ForeignKey(Township, verbose_name=_("township"), on_delete=models.PROTECT, related_name="cadres")
     village = models.ForeignKey(Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="cadres")
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("full name"), max_length=30)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("birth date"))
