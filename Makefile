@@ -19,12 +19,15 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt $(PY)
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.deps
 
+# The demo: invented people, the product's own Chinese error pages (DEBUG off; `make run DEBUG_PAGES=1`
+# for Django's debug pages), a banner naming the demo accounts' password. Settings: cadre_mgmt/cadres/demo_settings.py.
+DEMO := DJANGO_SETTINGS_MODULE=cadre_mgmt.cadres.demo_settings DEBUG_PAGES=$(DEBUG_PAGES)
 run: $(VENV)/.deps
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
-	$(PY) manage.py seed_demo
-	@echo "打开 http://$(HOST)/ 用上面的演示账号登录"
-	$(PY) manage.py runserver $(HOST)
+	$(DEMO) $(PY) manage.py migrate --noinput
+	$(DEMO) $(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	$(DEMO) $(PY) manage.py seed_demo
+	@$(DEMO) $(PY) manage.py demo_banner --url http://$(HOST)/
+	$(DEMO) $(PY) manage.py runserver $(HOST)
 
 lint: $(VENV)/.dev-deps
 	$(VENV)/bin/ruff check .

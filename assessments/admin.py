@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.audit.admin import CountyAdminAccess
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record
 
@@ -21,7 +22,7 @@ from .models import (
 )
 
 
-class AuditedSettingsAdmin(admin.ModelAdmin):
+class AuditedSettingsAdmin(CountyAdminAccess, admin.ModelAdmin):
     """Settings rows: every save and delete in the admin writes an audit record in the same transaction."""
 
     def save_model(self, request, obj, form, change):
@@ -85,7 +86,7 @@ class DefaultQuarterAreaAdmin(AuditedSettingsAdmin):
     list_display = ("name", "weight", "sort_order")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CountyAdminAccess, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

@@ -15,6 +15,11 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _user_label(user):
+    name = user.full_name or user.get_full_name()
+    return f"{name}（{user.username}）" if name and name != user.username else user.username
+
+
 class AuditFilterForm(forms.Form):
     actor = ModelChoiceField(label=_("user"), queryset=None, required=False, empty_label=_("All users"))
     action = forms.ChoiceField(label=_("action"), required=False)
@@ -26,6 +31,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["actor"].queryset = get_user_model().objects.order_by("username")
+        self.fields["actor"].label_from_instance = _user_label
         self.fields["action"].choices = [("", _("All actions")), *AuditRecord.Action.choices]
         self.fields["object_type"].choices = [("", _("All object types")), *audited_object_types()]
         for field in self.fields.values():

@@ -1,37 +1,72 @@
-"""Reads of the audit log (county administrator only; the log is not township-scoped)."""
+"""Reads of the audit log (county administrator only; the log is not township-scoped).
+
+Records keep what was written (a model label such as ``ranks.Proposal``, the login name); the pages and
+the export show them in words: the model's Chinese name and the person's full name, looked up here.
+"""
 
 import contextlib
 import datetime
 import ipaddress
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import AuditRecord
 
 
-def audited_object_types():
-    """(label, name) of this project's models, for the object-type filter; no query."""
+def audited_object_types() -> list[tuple[str, str]]:
+    """(label, Chinese name) of this project's models, for the object-type filter; no query."""
     base = Path(settings.BASE_DIR)
     choices = []
     for model in apps.get_models():
         path = Path(model._meta.app_config.path)
         if path.is_relative_to(base) and ".venv" not in path.parts:
-            choices.append((model._meta.label, f"{model._meta.verbose_name} ({model._meta.label})"))
-    return sorted(choices, key=lambda choice: choice[0])
+            choices.append((model._meta.label, object_type_name(model._meta.label)))
+    return sorted(choices, key=lambda choice: choice[1])
 
 
-def _start_of(day):
+def object_type_name(label: str) -> str:
+    """``ranks.Proposal`` → the model's verbose name (晋升评审建议…); a label no longer known stays as it is."""
+    if not label:
+        return ""
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return label
+    return str(model._meta.verbose_name)
+
+
+def actor_names(record: AuditRecord) -> tuple[str, str]:
+    """(the person's name, their login) of a record; the login is "" where it adds nothing."""
+    actor = record.actor
+    if actor is None:
+        return (_("System") if record.actor_name in {"", "system"} else record.actor_name), ""
+    name = getattr(actor, "full_name", "") or actor.get_full_name() or actor.get_username()
+    login = actor.get_username()
+    return name, ("" if login == name else login)
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def audit_search(*, actor=None, action="", object_type="", date_from=None, date_to=None, q=""):
+def audit_search(
+    *,
+    actor: Any = None,
+    action: str = "",
+    object_type: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    q: str = "",
+) -> QuerySet[AuditRecord]:
     """Audit records matching the filters, newest first. Dates are local (Asia/Shanghai) calendar days."""
-    qs = AuditRecord.objects.all()
+    qs = AuditRecord.objects.select_related("actor")
     if actor is not None:
         qs = qs.filter(actor=actor)
     if action:
@@ -45,20 +80,21 @@ def audit_search(*, actor=None, action="", object_type="", date_from=None, date_
     q = (q or "").strip()
     if q:
         text = Q(summary__icontains=q) | Q(object_repr__icontains=q) | Q(actor_name__icontains=q) | Q(object_id=q)
+        text |= Q(actor__full_name__icontains=q)
         with contextlib.suppress(ValueError):
             text |= Q(ip_address=str(ipaddress.ip_address(q)))
         qs = qs.filter(text)
     return qs
 
 
-def _field_label(object_type, name):
+def _field_label(object_type: str, name: str) -> str:
     try:
         return str(apps.get_model(object_type)._meta.get_field(name).verbose_name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return name
 
 
-def change_rows(record):
+def change_rows(record: AuditRecord) -> list[tuple[str, Any, Any]]:
     """The record's changes as (field label, before, after) rows, whatever shape the service wrote."""
     changes = record.changes or {}
     rows = []

@@ -1,26 +1,28 @@
 from django.contrib import admin
 
+from cadre_mgmt.audit.admin import AuditedAdmin, CountyAdminAccess
+
 from .models import Cadre, Post, Township, Village
 
 
 @admin.register(Township)
-class TownshipAdmin(admin.ModelAdmin):
+class TownshipAdmin(CountyAdminAccess, AuditedAdmin):
     list_display = ("name", "sort_order")
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(CountyAdminAccess, AuditedAdmin):
     list_display = ("name", "township", "kind", "sort_order")
     list_filter = ("township", "kind")
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(CountyAdminAccess, AuditedAdmin):
     list_display = ("name", "code", "is_paid", "sort_order")
 
 
 @admin.register(Cadre)
-class CadreAdmin(admin.ModelAdmin):
+class CadreAdmin(CountyAdminAccess, admin.ModelAdmin):
     """Read-only here: cadre files are written through the pages, whose services audit every change."""
 
     list_display = ("name", "township", "village", "id_number_masked", "status")

@@ -10,6 +10,7 @@ class CadresConfig(AppConfig):
     def ready(self):
         from cadre_mgmt import registry
 
+        from . import tasks  # noqa: F401 (registers the import job, which the upload queues by name)
         from .demo import seed_cadres
 
         registry.register_nav(registry.NavItem(10, _("Cadres"), "cadres:list", lambda user: True))

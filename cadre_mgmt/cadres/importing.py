@@ -231,14 +231,18 @@ def _date(value):
     return None
 
 
-def validate_rows(rows, *, user):
-    """Turn raw rows into validated cadre data, or a list of RowError. Reads the database, writes nothing."""
+def validate_rows(rows, *, user, progress=None):
+    """Turn raw rows into validated cadre data, or a list of RowError. Reads the database, writes nothing.
+
+    ``progress(done, total)``, when given, is called every few hundred rows (the import job's progress)."""
     townships = {t.name: t for t in Township.objects.all()}
     villages = {(v.township_id, v.name): v for v in Village.objects.all()}
     posts = {p.name: p for p in Post.objects.all()}
     errors, valid, seen_ids = [], [], {}
 
-    for number, values in rows:
+    for index, (number, values) in enumerate(rows):
+        if progress is not None and index % 200 == 0:
+            progress(index, len(rows))
         row_errors = []
 
         def err(column, message, number=number, row_errors=row_errors):
@@ -334,15 +338,23 @@ def validate_rows(rows, *, user):
 
 def import_cadres(data: bytes, *, user, filename=""):
     """Validate the whole workbook, then write it in one transaction. Raises WorkbookError for unreadable files."""
-    from .services import cadre_create, cadre_update
-
     if not user.can_edit_cadres:
         raise PermissionDenied
-    rows = read_rows(data)
-    valid, errors = validate_rows(rows, user=user)
+    return import_rows(read_rows(data), user=user, filename=filename)
+
+
+def import_rows(rows, *, user, filename="", progress=None, writing=None):
+    """Validate read rows, then write them all in one transaction, or nothing if any row has a problem.
+
+    ``progress(done, total)`` follows the check; ``writing()`` is called once the check passed, before the write."""
+    from .services import cadre_create, cadre_update
+
+    valid, errors = validate_rows(rows, user=user, progress=progress)
     result = ImportResult(errors=errors)
     if errors:
         return result
+    if writing is not None:
+        writing()
     with transaction.atomic():
         for item in valid:
             cadre = item.get("existing")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -103,7 +104,7 @@ class Cadre(models.Model):
     # indexed filter; cadre services set it from the village and the check below keeps them equal.
     township = models.ForeignKey(Township, verbose_name=_("township"), on_delete=models.PROTECT, related_name="cadres")
     village = models.ForeignKey(Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="cadres")
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("full name"), max_length=30)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("birth date"))
@@ -180,3 +181,50 @@ class Cadre(models.Model):
     @property
     def posts_display(self):
         return "、".join(post.name for post in self.posts.all())
+
+
+class CadreImport(models.Model):
+    """A large cadre import run as a job (all rows or none, as in the request); its page polls the progress.
+
+    The uploaded workbook is kept under MEDIA_ROOT/imports/cadres/ while the job runs and deleted after.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        CHECKING = "checking", _("Checking rows")
+        WRITING = "writing", _("Writing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Refused")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="imports/cadres/", blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    # The refusal: a message for the file as a whole, or every row's problem as [row, column, message].
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    row_errors = models.JSONField(_("row problems"), default=list, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cadre import")
+        verbose_name_plural = _("cadre imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(name="cadre_import_progress_0_100", condition=models.Q(progress__lte=100)),
+        ]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="cadre_import_user_idx")]
+
+    def __str__(self):
+        return f"{self.filename} {self.get_status_display()}"
+
+    @property
+    def is_running(self):
+        return self.status in {self.Status.PENDING, self.Status.CHECKING, self.Status.WRITING}

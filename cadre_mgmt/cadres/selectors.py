@@ -4,11 +4,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from cadre_mgmt.accounts.scoping import scope_for_user, township_allowed_for_user
 
 from . import rules
-from .models import Cadre, Township, Village
+from .models import Cadre, CadreImport, Post, Township, Village
 
 
 def townships_for_user(*, user: Any) -> QuerySet[Township]:
@@ -32,7 +33,7 @@ def cadre_search(
     q: str = "",
     township: Township | None = None,
     village: Village | None = None,
-    post: Any = None,
+    post: Post | None = None,
     status: str | None = None,
 ) -> QuerySet[Cadre]:
     qs = cadres_for_user(user=user)
@@ -54,12 +55,12 @@ def cadre_search(
     return qs
 
 
-def can_edit_cadres(user):
+def can_edit_cadres(user: Any) -> bool:
     """May the user create and import cadre files at all (handed to the pages, never checked in a template)?"""
     return user.can_edit_cadres
 
 
-def can_edit_cadre(user, cadre):
+def can_edit_cadre(user: Any, cadre: Cadre) -> bool:
     """May the user change this cadre's file (a cadre editor of the cadre's township, or the county administrator)?"""
     return user.can_edit_cadres and township_allowed_for_user(user, cadre.township_id)
 
@@ -101,3 +102,17 @@ def rank_system_exclusions(cadres: Iterable[Cadre], *, month: datetime.date) -> 
         cadre.pk: rules.rank_system_exclusion(posts=[(post.name, post.in_rank_system_on(month)) for post in cadre.posts.all()])
         for cadre in cadres
     }
+
+
+def import_jobs_for_user(*, user: Any) -> QuerySet[CadreImport]:
+    """Import jobs a user sees: their own; the county administrator's sees every job."""
+    jobs = CadreImport.objects.select_related("requested_by")
+    return jobs if user.is_county_admin else jobs.filter(requested_by=user)
+
+
+def import_job_for_user(*, user: Any, pk: int) -> CadreImport:
+    """One import job, or 404 (another person's job ids reveal nothing)."""
+    try:
+        return import_jobs_for_user(user=user).get(pk=pk)
+    except CadreImport.DoesNotExist as exc:
+        raise Http404 from exc

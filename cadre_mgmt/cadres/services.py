@@ -1,5 +1,9 @@
 """Writes to cadre files. Every function runs in one transaction and writes its audit record."""
 
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +14,7 @@ from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, audited_update, diff, snapshot
 
 from . import idnumbers
-from .models import Cadre
+from .models import Cadre, Post, Village
 from .rules import cadre_fact_problems
 
 AUDITED_FIELDS = (
@@ -32,7 +36,7 @@ AUDITED_FIELDS = (
 )
 
 
-def _check_id_unique(id_hash, *, exclude_pk=None):
+def _check_id_unique(id_hash: str, *, exclude_pk: int | None = None) -> None:
     clash = Cadre.objects.filter(id_number_hash=id_hash)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
@@ -40,7 +44,7 @@ def _check_id_unique(id_hash, *, exclude_pk=None):
         raise ValidationError({"id_number": _("A cadre with this resident ID number already exists.")})
 
 
-def _check_plausible(cadre):
+def _check_plausible(cadre: Cadre) -> None:
     problems = cadre_fact_problems(
         birth_date=cadre.birth_date,
         first_appointed_on=cadre.first_appointed_on,
@@ -51,14 +55,14 @@ def _check_plausible(cadre):
         raise ValidationError(problems)
 
 
-def _audit_snapshot(cadre):
+def _audit_snapshot(cadre: Cadre) -> dict[str, Any]:
     data = snapshot(cadre, AUDITED_FIELDS)
     data["posts"] = sorted(post.code for post in cadre.posts.all()) if cadre.pk else []
     return data
 
 
 @transaction.atomic
-def cadre_create(*, user, village, id_number, posts, **fields):
+def cadre_create(*, user: Any, village: Village, id_number: str, posts: Iterable[Post], **fields: Any) -> Cadre:
     if not township_allowed_for_user(user, village.township_id):
         raise PermissionDenied
     facts = idnumbers.parse_id_number(id_number)
@@ -80,7 +84,15 @@ def cadre_create(*, user, village, id_number, posts, **fields):
 
 
 @transaction.atomic
-def cadre_update(*, user, cadre, village=None, id_number=None, posts=None, **fields):
+def cadre_update(
+    *,
+    user: Any,
+    cadre: Cadre,
+    village: Village | None = None,
+    id_number: str | None = None,
+    posts: Iterable[Post] | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
     """Update a cadre file. Returns the changes (empty when nothing differed: then nothing is written)."""
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     if not township_allowed_for_user(user, cadre.township_id):
@@ -114,7 +126,7 @@ def cadre_update(*, user, cadre, village=None, id_number=None, posts=None, **fie
 
 
 @transaction.atomic
-def cadre_mark_left(*, user, cadre, left_on, reason):
+def cadre_mark_left(*, user: Any, cadre: Cadre, left_on: datetime.date, reason: str) -> Cadre:
     """Record that a cadre has left post. The allowance stops from the month after ``left_on``."""
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     if not township_allowed_for_user(user, cadre.township_id):

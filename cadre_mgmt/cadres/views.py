@@ -9,10 +9,10 @@ from cadre_mgmt.accounts.scoping import get_object_for_user, require
 from cadre_mgmt.uploads import ExcelUploadForm, import_page
 from cadre_mgmt.web import list_page, submit_form, with_result_message, xlsx_response
 
-from . import exporting, importing, services
+from . import exporting, import_jobs, importing, services
 from .forms import CadreFilterForm, CadreForm, CadreLeaveForm
 from .models import Cadre
-from .selectors import cadre_search, cadres_for_user, can_edit_cadre, can_edit_cadres
+from .selectors import cadre_search, cadres_for_user, can_edit_cadre, can_edit_cadres, import_job_for_user, import_jobs_for_user
 
 
 def get_cadre_for_user(user, pk):
@@ -124,6 +124,10 @@ def cadre_leave(request, pk):
 
 
 def _imported(result):
+    if isinstance(result, import_jobs.Queued):
+        return _("The file has %(rows)s rows: it is being imported in the background; this page shows the progress.") % {
+            "rows": result.job.total_rows
+        }
     return _("Import finished: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
         "created": result.created,
         "updated": result.updated,
@@ -131,18 +135,37 @@ def _imported(result):
     }
 
 
+def _after_import(outcome):
+    """Where a clean upload leads: the job's page when it went to a job, else the cadre list."""
+    if isinstance(outcome.get("result"), import_jobs.Queued):
+        return reverse("cadres:import_job", kwargs={"pk": outcome["result"].job.pk})
+    return reverse("cadres:list")
+
+
 @login_required
 def cadre_import(request):
     require(can_edit_cadres(request.user))
+    outcome = {}
+    run = lambda data, name: outcome.setdefault(  # noqa: E731
+        "result", import_jobs.cadre_import_start(data, user=request.user, filename=name)
+    )
     return import_page(
         request,
         ExcelUploadForm(request.POST or None, request.FILES or None),
-        lambda data, name: importing.import_cadres(data, user=request.user, filename=name),
+        run,
         success=_imported,
         template="cadres/cadre_import.html",
-        context={},
-        redirect_to=reverse("cadres:list"),
+        context={"jobs": import_jobs_for_user(user=request.user)[:5]},
+        redirect_to=lazy(lambda: _after_import(outcome), str)(),
     )
+
+
+@login_required
+def cadre_import_job(request, pk):
+    """A queued import: its progress (polled while it runs), then its counts or every problem of its rows."""
+    job = import_job_for_user(user=request.user, pk=pk)
+    template = "cadres/_import_job.html" if request.headers.get("HX-Request") else "cadres/cadre_import_job.html"
+    return render(request, template, {"job": job, "result": import_jobs.job_result(job)})
 
 
 @login_required

@@ -200,3 +200,45 @@ def test_prune_is_scheduled_monthly_in_shanghai_time():
     assert task.crontab.day_of_month == "2"
     assert str(task.crontab.timezone) == "Asia/Shanghai"
     assert json.loads(task.kwargs)["keep_days"] >= AUDIT_MIN_KEEP_DAYS
+
+
+# --- in words (issue 17 #10) and the export ------------------------------------------------------
+
+
+def test_the_log_names_object_types_in_chinese_and_people_by_name(client_for, county_admin, officer_x):
+    officer_x.full_name = "李乡镇"
+    officer_x.save(update_fields=["full_name"])
+    record = audit_record(actor=officer_x, action=AuditRecord.Action.CREATE, object_type="cadres.Cadre", summary="建档 张三")
+    client = client_for(county_admin)
+    page = client.get(reverse("audit:list")).text
+    table = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert ">cadres.Cadre<" not in table and '">村干部</td>' in table
+    assert '李乡镇 <small class="text-muted">township_x</small>' in page
+    detail = client.get(reverse("audit:detail", args=[record.pk])).text
+    assert "李乡镇" in detail and "cadres.Cadre" not in detail
+    filter_options = client.get(reverse("audit:list")).context["form"].fields["object_type"].choices
+    assert ("cadres.Cadre", "村干部") in filter_options
+    assert "李乡镇（township_x）" in page
+
+
+def test_the_export_holds_what_the_page_shows_in_words_for_the_county_admin_only(client_for, county_admin, officer_x):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    officer_x.full_name = "李乡镇"
+    officer_x.save(update_fields=["full_name"])
+    audit_record(
+        actor=officer_x, action=AuditRecord.Action.CREATE, object_type="cadres.Cadre", summary='=HYPERLINK("http://x","y")'
+    )
+    audit_record(actor=county_admin, action=AuditRecord.Action.UPDATE, object_type="cadres.Township", summary="改名")
+    response = client_for(county_admin).get(reverse("audit:export"), {"action": "create"})
+    assert response.status_code == 200
+    ws = load_workbook(BytesIO(response.content)).active
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 1
+    assert rows[0][1:3] == ("李乡镇", "township_x") and rows[0][5] == "村干部"
+    assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)  # no formula, ever
+    assert AuditRecord.objects.filter(action="export", object_type="audit.AuditRecord", actor=county_admin).exists()
+    for user in (officer_x,):
+        assert client_for(user).get(reverse("audit:export")).status_code == 403

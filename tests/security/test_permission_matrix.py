@@ -108,6 +108,9 @@ MATRIX = {
     # audit log: county administrator only --------------------------------------------------------------
     "audit:list": COUNTY_ADMIN_ONLY,
     "audit:detail": COUNTY_ADMIN_ONLY,
+    "audit:export": COUNTY_ADMIN_ONLY,
+    # A queued cadre import is its requester's (and the county administrator's); other ids answer 404.
+    "cadres:import_job": "login | 200 | 404 | 200/404 | 404 | 404",
     # ranks: rosters ---------------------------------------------------------------------------------------
     # Every role reads rosters in its scope (township staff: their township's lines; finance: all).
     "ranks:dashboard": SIGNED_IN,
@@ -281,7 +284,7 @@ TOWNSHIP = object()
 def build_targets():
     from assessments.models import LedgerEntry
     from cadre_mgmt.audit.models import AuditRecord
-    from cadre_mgmt.cadres.models import Cadre
+    from cadre_mgmt.cadres.models import Cadre, CadreImport
     from incentives.models import HardshipAid, PoliticalRecommendation
     from ranks.models import InitialGrading, PromotionReview, Proposal, RankChange, Roster, RosterExport
     from supervision.models import (
@@ -313,6 +316,7 @@ def build_targets():
         "cadres:edit": _pk(Cadre, township=TOWNSHIP),
         "cadres:leave": _pk(Cadre, township=TOWNSHIP),
         "audit:detail": audit,
+        "cadres:import_job": _pk(CadreImport, requested_by__township=TOWNSHIP),
         "ranks:roster_lock": roster,
         "ranks:roster_export": roster,
         "ranks:roster_export_status": _pk(RosterExport, township=TOWNSHIP),
@@ -375,7 +379,7 @@ def complete_the_demo_data():
 
     from assessments.models import LedgerEntry
     from cadre_mgmt.accounts.models import User
-    from cadre_mgmt.cadres.models import Cadre, Township
+    from cadre_mgmt.cadres.models import Cadre, CadreImport, Township
     from ranks.models import Roster, RosterExport
     from supervision.models import Investigation, VetoEvent, WarningEducationSession
 
@@ -391,6 +395,8 @@ def complete_the_demo_data():
         if not VetoEvent.objects.filter(cadre__township=township).exists():
             VetoEvent.objects.create(cadre=cadre, year=2026, occurred_on=day, reason="一票否决", recorded_by=supervisor)
         officer = User.objects.filter(township=township).first()
+        staff = User.objects.filter(township=township, role=User.Role.TOWNSHIP_STAFF).order_by("pk").first()
+        CadreImport.objects.get_or_create(requested_by=staff, defaults={"filename": "cadres.xlsx", "status": "done"})
         RosterExport.objects.get_or_create(
             roster=roster,
             township=township,
