@@ -1,13 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import server_error
-from django.views.generic import RedirectView
 
 admin.site.site_header = _("Village cadre rank management")
 admin.site.site_title = _("Village cadre rank management")
@@ -21,7 +20,7 @@ def home(request):
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links; answer with the app's own icon, not a 404.
-    path("favicon.ico", RedirectView.as_view(url=staticfiles_storage.url("img/favicon.ico"), permanent=True)),
+    path("favicon.ico", lambda request: redirect(static("img/favicon.ico"), permanent=True)),
     path("", home, name="home"),
     path("accounts/", include("cadre_mgmt.accounts.urls")),
     path("cadres/", include("cadre_mgmt.cadres.urls")),
