@@ -7,32 +7,6 @@ from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
 
-# ModelAdmins outside the core whose permission methods ask AnonymousUser for a role property
-# (an AttributeError). The admin site no longer asks them anything for a signed-out visitor, so no page
-# fails; the methods themselves are for their apps to make safe.
-UNSAFE_OUTSIDE_THE_CORE = {
-    "supervision.SupervisionSettings",
-    "supervision.Petition",
-    "supervision.PetitionStep",
-    "supervision.Inspection",
-    "supervision.RectificationItem",
-    "supervision.AffairsDisclosure",
-    "supervision.DisclosureFlag",
-    "supervision.WarningEducationSession",
-    "supervision.Sanction",
-    "supervision.Investigation",
-    "supervision.VetoEvent",
-    "supervision.Dismissal",
-    "incentives.CommendationPoints",
-    "incentives.PayScale",
-    "incentives.Commendation",
-    "incentives.TrainingRecord",
-    "incentives.InsuranceEnrolment",
-    "incentives.PoliticalRecommendation",
-    "incentives.HardshipAid",
-    "incentives.HardshipAidStep",
-}
-
 
 def test_the_admin_sign_in_page_opens_for_a_signed_out_visitor(client):
     response = client.get("/admin/login/")
@@ -58,17 +32,7 @@ def _model_admins():
 
 
 @pytest.mark.parametrize(
-    "model_admin",
-    [
-        pytest.param(
-            model_admin,
-            id=model._meta.label,
-            marks=[pytest.mark.xfail(strict=True, raises=AttributeError, reason="asks AnonymousUser for a role")]
-            if model._meta.label in UNSAFE_OUTSIDE_THE_CORE
-            else [],
-        )
-        for model, model_admin in _model_admins()
-    ],
+    "model_admin", [pytest.param(model_admin, id=model._meta.label) for model, model_admin in _model_admins()]
 )
 def test_no_admin_permission_method_fails_for_a_signed_out_visitor(model_admin):
     request = RequestFactory().get("/admin/")
