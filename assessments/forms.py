@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadre_mgmt.accounts.scoping import writable_for_user
+from cadre_mgmt.cadres.formfields import ModelChoiceField, ModelMultipleChoiceField
 from cadre_mgmt.cadres.forms import DateInput
 from cadre_mgmt.cadres.models import Cadre, Village
 
@@ -19,7 +20,7 @@ SCORE_KWARGS = {"max_digits": 5, "decimal_places": 2, "min_value": Decimal("0"),
 
 class LedgerFieldsMixin(forms.Form):
     date = forms.DateField(label=_("date"), widget=DateInput())
-    category = forms.ModelChoiceField(label=_("category"), queryset=LedgerCategory.objects.none())
+    category = ModelChoiceField(label=_("category"), queryset=LedgerCategory.objects.none())
     description = forms.CharField(label=_("description"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.CharField(label=_("outcome"), max_length=300, required=False)
     score_change = forms.DecimalField(
@@ -81,10 +82,10 @@ class LedgerEntryForm(LedgerFieldsMixin):
 
     field_order = ["village", "date", "category", "description", "outcome", "score_change", "leave_days", "attachment"]
 
-    village = forms.ModelChoiceField(
+    village = ModelChoiceField(
         label=_("village"), queryset=Village.objects.none(), required=False, empty_label=_("All villages (find by name)")
     )
-    cadres = forms.ModelMultipleChoiceField(
+    cadres = ModelMultipleChoiceField(
         label=_("cadres"),
         queryset=Cadre.objects.none(),
         widget=forms.MultipleHiddenInput,
@@ -124,11 +125,9 @@ class LedgerFilterForm(forms.Form):
     """The ledger list's filters (GET, prefix ``f``: the entry form on the same page has its own village and
     category). An invalid filter is ignored, with its message on the form."""
 
-    village = forms.ModelChoiceField(
-        label=_("village"), queryset=Village.objects.none(), required=False, empty_label=_("All villages")
-    )
+    village = ModelChoiceField(label=_("village"), queryset=Village.objects.none(), required=False, empty_label=_("All villages"))
     name = forms.CharField(label=_("cadre"), max_length=30, required=False)
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         label=_("category"), queryset=LedgerCategory.objects.all(), required=False, empty_label=_("All categories")
     )
     date_from = forms.DateField(label=_("from"), required=False, widget=DateInput())
@@ -182,6 +181,8 @@ class QuarterAreasForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if not self.formset.is_valid():
+            return data  # the formset's own errors are shown; no list of areas from half-valid rows
         data["areas"] = [
             {
                 "id": f.cleaned_data.get("id"),

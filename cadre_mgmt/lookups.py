@@ -52,3 +52,13 @@ class _Ids:
 def ids_in(column: str, ids) -> Q:
     """A filter: ``column`` (an integer or foreign-key attribute, e.g. ``"cadre_id"``) is one of ``ids``."""
     return Q(**{f"{column}__any_id": _Ids(ids)})
+
+
+# The largest id a bigint primary key can hold: a posted value above it would overflow in the database.
+MAX_ID = 2**63 - 1
+
+
+def posted_ids(values) -> list[int]:
+    """The ids among the posted ``values`` (checkbox lists): ASCII digits from 1 to the bigint maximum;
+    anything else is left out, so a hostile value can neither overflow the query nor pass for an id."""
+    return [int(value) for value in values if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID]

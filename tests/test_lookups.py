@@ -28,3 +28,10 @@ def test_an_empty_list_matches_nothing_without_a_query(django_assert_num_queries
 def test_only_integers_are_taken():
     with pytest.raises((ValueError, TypeError)):
         list(Cadre.objects.filter(ids_in("id", ["1; DROP TABLE cadres_cadre"])))
+
+
+def test_posted_ids_keep_only_ids_a_bigint_can_hold():
+    from cadre_mgmt.lookups import posted_ids
+
+    assert posted_ids(["1", "42", str(2**63 - 1)]) == [1, 42, 2**63 - 1]
+    assert posted_ids([str(2**63), "0", "-1", "١٢", "x", "", "3"]) == [3]

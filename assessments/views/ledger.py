@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import get_object_for_user, require, scope_for_user
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.lookups import posted_ids
 from cadre_mgmt.web import post_action, submit_form, submit_partial, with_result_message, xlsx_response
 
 from .. import exporting, selectors, services
@@ -45,7 +46,7 @@ def _entry_form(request, township, *args, **kwargs):
 
 
 def _chosen_ids(data):
-    return [int(v) for v in data.getlist("cadres") if v.isdigit()]
+    return posted_ids(data.getlist("cadres"))
 
 
 def _village_chosen(request, township):

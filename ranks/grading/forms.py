@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cadre_mgmt.cadres.formfields import ModelChoiceField
 from cadre_mgmt.cadres.selectors import townships_for_user
 
 from ..ladder.forms import LEVEL_CHOICES
@@ -45,7 +46,7 @@ class GradingRuleForm(forms.Form):
 class GradingFilterForm(forms.Form):
     """The filter of the gradings awaiting approval (GET), carried unchanged to "approve all that match"."""
 
-    township = forms.ModelChoiceField(label=_("township"), queryset=None, required=False, empty_label=_("All townships"))
+    township = ModelChoiceField(label=_("township"), queryset=None, required=False, empty_label=_("All townships"))
     q = forms.CharField(label=_("Name contains"), max_length=50, required=False)
 
     def __init__(self, *args, user, **kwargs):

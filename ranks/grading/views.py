@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import get_object_for_user, require
 from cadre_mgmt.cadres.selectors import cadres_for_user
+from cadre_mgmt.lookups import posted_ids
 from cadre_mgmt.web import list_page, post_action, refusal_text, submit_form
 
 from . import selectors, services
@@ -21,7 +22,7 @@ GRADINGS_PER_PAGE = 100
 
 
 def _ids(values):
-    return [int(value) for value in values if value.isdigit()]
+    return posted_ids(values)
 
 
 @login_required

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cadre_mgmt.cadres.formfields import ModelMultipleChoiceField
 from cadre_mgmt.cadres.models import Post
 
 from ..models import LadderStep
@@ -45,7 +46,7 @@ class ScheduleForm(forms.Form):
 class RankSystemPostsForm(forms.Form):
     """The county's posts in the rank system (DESIGN §2): a ticked post is in it from next month's roster."""
 
-    posts = forms.ModelMultipleChoiceField(
+    posts = ModelMultipleChoiceField(
         label=_("Posts in the rank system"),
         queryset=Post.objects.order_by("sort_order", "name"),
         widget=forms.CheckboxSelectMultiple,
