@@ -32,6 +32,7 @@ from .facts import (
     cadres_to_review,
     context_from_parameters,
     evaluations_of,
+    review_month,
     review_parameters,
     stored_rule_values,
 )
@@ -271,7 +272,9 @@ def _batch_write(review_id: int, township_id: int) -> ReviewBatch:
     if batch.state == ReviewBatch.State.DONE or review.state not in ACTIVE:
         return batch
     context = context_from_parameters(year=review.year, parameters=review.parameters)
-    facts = all_cadre_facts(cadre_rows=cadres_to_review(township_id=township_id), context=context)
+    facts = all_cadre_facts(
+        cadre_rows=cadres_to_review(township_id=township_id, month=review_month(context)), context=context
+    )
     tally = _Tally()
     with review_rules.memoized_texts():
         evaluations = tally.counted(evaluations_of(facts, context))
