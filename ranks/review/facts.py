@@ -120,11 +120,7 @@ def cadres_to_review(*, township_id: int, month: datetime.date) -> list[tuple[in
     """(id, first appointed on) of the township's cadres in post holding a post in the rank system for
     ``month`` (``cadres_in_rank_system``, DESIGN §2), in id order (index cadre_township_status_idx)."""
     in_post = Cadre.objects.filter(township_id=township_id, status=Cadre.Status.IN_POST)
-    return list(
-        cadres_in_rank_system(in_post, month=month)
-        .order_by("pk")
-        .values_list("pk", "first_appointed_on")
-    )
+    return list(cadres_in_rank_system(in_post, month=month).order_by("pk").values_list("pk", "first_appointed_on"))
 
 
 def months_between(start: datetime.date, day: datetime.date) -> int:
