@@ -6,6 +6,7 @@ freezes the rules, creates one batch per township and, after commit, queues one 
 run twice and after an interrupted attempt (nothing of an interrupted attempt is committed)."""
 
 import datetime
+import functools
 import gc
 import logging
 from collections.abc import Iterable, Iterator, Mapping
@@ -230,7 +231,7 @@ def review_batches_requeue_lost(*, older_than: datetime.timedelta = LOST_AFTER, 
             % {"year": review.year, "count": len(townships)},
             changes={"townships": townships, "idle_minutes": int(older_than.total_seconds() // 60)},
         )
-        transaction.on_commit(lambda review_id=review.pk, townships=townships: _enqueue(review_id, townships))
+        transaction.on_commit(functools.partial(_enqueue, review.pk, townships))
     return len(lost)
 
 
