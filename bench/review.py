@@ -62,6 +62,9 @@ def clear_reviews():
                 connection.ops.quote_name(model._meta.db_table) for model in (step, Proposal, ReviewBatch, PromotionReview)
             )
             with connection.cursor() as cursor:
+                # Deferred foreign-key checks of rows written in this transaction would make TRUNCATE
+                # refuse ("pending trigger events"): run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {tables}")
             return
         Proposal.objects.all().delete()
