@@ -8,22 +8,15 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.celery import app as celery_app
 from ranks import tasks
 from ranks.models import PromotionReview, Proposal, ReviewBatch
 from ranks.review import services as review_services
 
+from .test_review_run import eager_celery  # noqa: F401 (the fixture)
+
 pytestmark = pytest.mark.django_db
 
 YEAR = 2025
-
-
-@pytest.fixture
-def eager_celery():
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture
@@ -47,7 +40,8 @@ def _requeue_audits(review):
     return records.filter(Q(summary__contains="lost batches queued again") | Q(summary__contains="重新排队"))
 
 
-def test_a_batch_idle_31_minutes_is_requeued_and_finishes(two_townships, eager_celery, django_capture_on_commit_callbacks):
+@pytest.mark.usefixtures("eager_celery")
+def test_a_batch_idle_31_minutes_is_requeued_and_finishes(two_townships, django_capture_on_commit_callbacks):
     review = _stalled_review(idle_minutes=31)
     with django_capture_on_commit_callbacks(execute=True):
         assert review_services.review_batches_requeue_lost() == 2
@@ -79,7 +73,7 @@ def test_running_the_job_twice_does_nothing_more_the_second_time(two_townships, 
 
 
 def _stalled_review_finished_elsewhere():
-    """A dry run whose batches are done long ago, and a failed one: neither is requeued."""
+    """A dry run whose batches finished two hours ago: a finished batch is never requeued."""
     dry = review_services.review_start(year=YEAR, dry_run=True, trigger=PromotionReview.Trigger.COMMAND, enqueue=False)
     dry.batches.update(state=ReviewBatch.State.DONE, started_at=timezone.now() - datetime.timedelta(hours=2))
     return dry
