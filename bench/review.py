@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .measure import Timer
@@ -47,9 +47,26 @@ def _models():
 
 
 def clear_reviews():
-    """Delete every review run and proposal (the bench database's own data, never the product's way)."""
+    """Delete every review run and proposal (the bench database's own data, never the product's way).
+
+    On PostgreSQL the proposal rounds (ProposalStep) are append-only: migration 0011's row trigger
+    (BEFORE UPDATE OR DELETE ... FOR EACH ROW) refuses deleting them, and so a cascading delete of the
+    proposals. TRUNCATE fires no row trigger, so the four tables of the review are emptied in one TRUNCATE
+    naming all of them (no CASCADE: a table of another part referencing them would make it fail, not be
+    emptied with them). Elsewhere (SQLite, no trigger) the ORM deletes them."""
     PromotionReview, ReviewBatch, Proposal = _models()
+    step = Proposal.steps.rel.related_model
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            tables = ", ".join(
+                connection.ops.quote_name(model._meta.db_table) for model in (step, Proposal, ReviewBatch, PromotionReview)
+            )
+            with connection.cursor() as cursor:
+                # Deferred foreign-key checks of rows written in this transaction would make TRUNCATE
+                # refuse ("pending trigger events"): run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"TRUNCATE {tables}")
+            return
         Proposal.objects.all().delete()
         ReviewBatch.objects.all().delete()
         PromotionReview.objects.all().delete()

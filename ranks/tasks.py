@@ -6,7 +6,7 @@ services and no service imports it.
 
 from celery import shared_task
 
-from .review.services import review_batch_run
+from .review.services import review_batch_run, review_batches_requeue_lost
 from .review.services import start_scheduled_review as start_review
 from .rosters.exports import roster_export_run, roster_exports_expire
 from .rosters.services import generate_current_roster
@@ -47,6 +47,12 @@ def run_review_batch(review_id, township_id):
     """One township of a promotion review. Safe to run twice and after an interrupted attempt."""
     batch = review_batch_run(review_id=review_id, township_id=township_id)
     return f"{review_id}/{township_id}: {batch.state}"
+
+
+@shared_task(name="ranks.requeue_lost_review_batches")
+def requeue_lost_review_batches():
+    """Beat job, every 10 minutes: a review batch lost with its worker is queued again (safe to run twice)."""
+    return f"{review_batches_requeue_lost()} lost review batch(es) queued again"
 
 
 @shared_task(name="ranks.start_scheduled_review")

@@ -17,6 +17,7 @@ from django.db.models.functions import RowNumber
 
 from cadre_mgmt.accounts.scoping import scope_for_user
 from cadre_mgmt.cadres.models import Cadre, Township
+from cadre_mgmt.cadres.selectors import posts_in_rank_system_q
 
 from ..ladder import rules
 from ..models import InitialGrading, Proposal, RankChange
@@ -108,7 +109,8 @@ def cadre_level_groups(*, user, day, next_month=None) -> list[LevelGroup]:
     the scan itself (see the module's note on JIT), hence ``IN`` for the paid posts and joins for the
     rest."""
     next_month = next_month or rules.add_months(rules.first_of_month(day), 1)
-    paid_posts = Cadre.posts.through.objects.filter(post__is_paid=True)
+    # "Paid" is the rank allowance's rule (DESIGN §2): a post in the rank system for next month's roster.
+    paid_posts = Cadre.posts.through.objects.filter(posts_in_rank_system_q(next_month, prefix="post__"))
     paid_cadres = scope_for_user(paid_posts, user, township_field="cadre__township").values("cadre_id")
     cadres = (
         scope_for_user(Cadre.objects.filter(status=Cadre.Status.IN_POST), user, township_field="township")

@@ -13,6 +13,7 @@ from assessments.selectors import annual_results
 from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import scope_for_user, writable_for_user
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.selectors import cadres_in_rank_system, posts_in_rank_system_q, rank_system_exclusions
 
 from ..ladder import rules
 from ..ladder.selectors import allowance_schedule
@@ -35,21 +36,33 @@ def _basically_competent_recently(cadre_ids: Iterable[int], day: datetime.date) 
     }
 
 
-def _ungraded() -> QuerySet[Cadre]:
+def grading_month(today: datetime.date | None = None) -> datetime.date:
+    """The month whose "in the rank system" post settings the initial grading reads (DESIGN §2): the month
+    an approval made today takes effect, i.e. the first month the level would be paid."""
+    return rules.effective_month_after(today or timezone.localdate())
+
+
+def _ungraded(today: datetime.date | None = None) -> QuerySet[Cadre]:
     has_history = RankChange.objects.filter(cadre_id=OuterRef("pk"))
     open_grading = InitialGrading.objects.filter(cadre_id=OuterRef("pk"), status__in=["submitted", "approved"])
     qs = Cadre.objects.filter(status=Cadre.Status.IN_POST).filter(~Exists(has_history), ~Exists(open_grading))
-    return qs.select_related("township", "village")
+    return cadres_in_rank_system(qs, month=grading_month(today)).select_related("township", "village")
 
 
-def ungraded_cadres_for(*, user: User) -> QuerySet[Cadre]:
-    """Cadres in post with no rank history and no open grading, in the user's scope."""
-    return scope_for_user(_ungraded(), user, township_field="township")
+def ungraded_cadres_for(*, user: User, today: datetime.date | None = None) -> QuerySet[Cadre]:
+    """Cadres in post holding a post in the rank system, with no rank history and no open grading, in the user's scope."""
+    return scope_for_user(_ungraded(today), user, township_field="township")
 
 
-def submittable_cadres_for(*, user: User) -> QuerySet[Cadre]:
+def submittable_cadres_for(*, user: User, today: datetime.date | None = None) -> QuerySet[Cadre]:
     """The ungraded cadres the user may submit a grading for (the batch form's choices)."""
-    return writable_for_user(_ungraded(), user, township_field="township")
+    return writable_for_user(_ungraded(today), user, township_field="township")
+
+
+def rank_system_refusal(cadre: Cadre, *, today: datetime.date | None = None) -> str:
+    """Why ``cadre`` cannot be graded because it holds no post in the rank system ("" when it holds one)."""
+    with_posts = Cadre.objects.filter(pk=cadre.pk).prefetch_related("posts")
+    return rank_system_exclusions(with_posts, month=grading_month(today)).get(cadre.pk, "")
 
 
 @dataclass(frozen=True)
@@ -157,7 +170,7 @@ def approval_summary(*, user: User, matching: GradingFilter, today: datetime.dat
     today = today or timezone.localdate()
     month = rules.effective_month_after(today)
     qs = matching_gradings(user=user, matching=matching).order_by()
-    paid_post = Cadre.posts.through.objects.filter(cadre_id=OuterRef("cadre_id"), post__is_paid=True)
+    paid_post = Cadre.posts.through.objects.filter(posts_in_rank_system_q(month, prefix="post__"), cadre_id=OuterRef("cadre_id"))
     rows = list(
         qs.values("proposed_level")
         .annotate(n=Count("*"), paid=Count("pk", filter=Q(Exists(paid_post))))

@@ -48,6 +48,11 @@ def _check_gradable(user: User, cadre: Cadre) -> None:
         raise ValidationError(_("%(name)s already has a level.") % {"name": cadre.name})
     if InitialGrading.objects.filter(cadre=cadre, status__in=["submitted", "approved"]).exists():
         raise ValidationError(_("The initial grading of %(name)s has already been submitted.") % {"name": cadre.name})
+    outside = selectors.rank_system_refusal(cadre)
+    if outside:
+        raise ValidationError(
+            _("%(name)s holds no post in the rank system and is not graded: %(reason)s") % {"name": cadre.name, "reason": outside}
+        )
 
 
 @transaction.atomic

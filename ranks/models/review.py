@@ -119,6 +119,9 @@ class ReviewBatch(models.Model):
     # Dry runs only: [[cadre id, outcome, from level, to level, [failed condition codes], points used], ...]
     results = models.JSONField(_("dry-run results"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # When a worker last started the batch (or the system queued it again): a pending batch of an active
+    # run idle past a threshold was lost with its worker (``review_batches_requeue_lost``).
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

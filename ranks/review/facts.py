@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from assessments.selectors import attendance_facts, confirmed_results
 from cadre_mgmt.cadres.models import Cadre
+from cadre_mgmt.cadres.selectors import cadres_in_rank_system
 from cadre_mgmt.lookups import ids_in
 from incentives.selectors import commendation_points_table, commendations_for
 from supervision.selectors import review_facts
@@ -108,13 +109,18 @@ def context_from_parameters(*, year, parameters) -> ReviewContext:
 # Facts ------------------------------------------------------------------------------------------
 
 
-def cadres_to_review(*, township_id) -> list[tuple[int, datetime.date]]:
-    """(id, first appointed on) of the township's cadres in post, in id order (index cadre_township_status_idx)."""
-    return list(
-        Cadre.objects.filter(township_id=township_id, status=Cadre.Status.IN_POST)
-        .order_by("pk")
-        .values_list("pk", "first_appointed_on")
-    )
+def review_month(context: ReviewContext) -> datetime.date:
+    """The month whose "in the rank system" post settings a review reads (DESIGN §2): the review date's
+    month, as every other fact is taken as of the review date (a post turned off in December of Y counts
+    from January of Y+1, so the cadre is still reviewed for Y)."""
+    return context.review_date.replace(day=1)
+
+
+def cadres_to_review(*, township_id: int, month: datetime.date) -> list[tuple[int, datetime.date]]:
+    """(id, first appointed on) of the township's cadres in post holding a post in the rank system for
+    ``month`` (``cadres_in_rank_system``, DESIGN §2), in id order (index cadre_township_status_idx)."""
+    in_post = Cadre.objects.filter(township_id=township_id, status=Cadre.Status.IN_POST)
+    return list(cadres_in_rank_system(in_post, month=month).order_by("pk").values_list("pk", "first_appointed_on"))
 
 
 def months_between(start: datetime.date, day: datetime.date) -> int:

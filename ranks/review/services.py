@@ -6,6 +6,7 @@ freezes the rules, creates one batch per township and, after commit, queues one 
 run twice and after an interrupted attempt (nothing of an interrupted attempt is committed)."""
 
 import datetime
+import functools
 import gc
 import logging
 from collections.abc import Iterable, Iterator, Mapping
@@ -15,6 +16,7 @@ from typing import Any
 from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +34,7 @@ from .facts import (
     cadres_to_review,
     context_from_parameters,
     evaluations_of,
+    review_month,
     review_parameters,
     stored_rule_values,
 )
@@ -194,6 +197,44 @@ def review_resume(*, review: PromotionReview, user: User) -> PromotionReview:
     return review
 
 
+LOST_AFTER = datetime.timedelta(minutes=30)
+
+
+@transaction.atomic
+def review_batches_requeue_lost(*, older_than: datetime.timedelta = LOST_AFTER, now: datetime.datetime | None = None) -> int:
+    """The beat job (every 10 minutes): queue again, as ``review_resume`` does, the waiting batches of a
+    queued or running review that no worker has started (or restarted) for ``older_than`` — lost with a
+    killed worker. Returns how many. A batch being written holds its row lock and is skipped (PostgreSQL);
+    a requeued batch counts as started now, so a second call does nothing more. Audited, actor None (system)."""
+    now = now or timezone.now()
+    cutoff = now - older_than
+    idle = Q(started_at__lt=cutoff) | Q(started_at__isnull=True, review__created_at__lt=cutoff)
+    lost = list(
+        ReviewBatch.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(idle, state=ReviewBatch.State.PENDING, review__state__in=ACTIVE)
+        .order_by("review_id", "township_id")
+        .values_list("pk", "review_id", "township_id")
+    )
+    ReviewBatch.objects.filter(pk__in=[pk for pk, _review, _township in lost]).update(
+        state=ReviewBatch.State.PENDING, started_at=now
+    )
+    by_review: dict[int, list[int]] = {}
+    for _pk, review_id, township_id in lost:
+        by_review.setdefault(review_id, []).append(township_id)
+    for review in PromotionReview.objects.filter(pk__in=by_review).order_by("pk"):
+        townships = by_review[review.pk]
+        audit_record(
+            actor=None,
+            action=AuditRecord.Action.OTHER,
+            obj=review,
+            summary=_("Promotion review of %(year)s: %(count)s lost batches queued again")
+            % {"year": review.year, "count": len(townships)},
+            changes={"townships": townships, "idle_minutes": int(older_than.total_seconds() // 60)},
+        )
+        transaction.on_commit(functools.partial(_enqueue, review.pk, townships))
+    return len(lost)
+
+
 def start_scheduled_review(*, today: datetime.date | None = None) -> PromotionReview | None:
     """The beat job (1 February): review the year just ended. Safe to run twice: a second call the same
     day, or while a run of that year is going, starts nothing."""
@@ -219,6 +260,10 @@ def review_batch_run(*, review_id: int, township_id: int) -> ReviewBatch:
     """
     PromotionReview.objects.filter(pk=review_id, state=PromotionReview.State.QUEUED).update(
         state=PromotionReview.State.RUNNING, started_at=timezone.now()
+    )
+    # Committed before the batch's own transaction: the lost-batch job reads it while the batch runs.
+    ReviewBatch.objects.filter(review_id=review_id, township_id=township_id, state=ReviewBatch.State.PENDING).update(
+        started_at=timezone.now()
     )
     try:
         with _collector_paused():
@@ -271,7 +316,7 @@ def _batch_write(review_id: int, township_id: int) -> ReviewBatch:
     if batch.state == ReviewBatch.State.DONE or review.state not in ACTIVE:
         return batch
     context = context_from_parameters(year=review.year, parameters=review.parameters)
-    facts = all_cadre_facts(cadre_rows=cadres_to_review(township_id=township_id), context=context)
+    facts = all_cadre_facts(cadre_rows=cadres_to_review(township_id=township_id, month=review_month(context)), context=context)
     tally = _Tally()
     with review_rules.memoized_texts():
         evaluations = tally.counted(evaluations_of(facts, context))

@@ -490,7 +490,7 @@ def _plain_budget(user, today):
     paid = {
         cadre.pk
         for cadre in Cadre.objects.filter(status=Cadre.Status.IN_POST)
-        if _visible(user, cadre.township_id) and cadre.posts.filter(is_paid=True).exists()
+        if _visible(user, cadre.township_id) and any(post.in_rank_system_on(next_month) for post in cadre.posts.all())
     }
     levels = {pk: level or 13 for pk, level in _plain_levels(user, next_month).items() if pk in paid}
     pending = {}
