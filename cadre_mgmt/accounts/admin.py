@@ -31,7 +31,6 @@ class UserAdmin(BaseUserAdmin):
     """Accounts are kept by the county administrator; every change goes through an audited service."""
 
     change_password_form = AdminPasswordChangeForm
-    add_form_template = "accounts/admin_user_add_form.html"  # Django's, with its one English sentence in Chinese
     list_display = ("username", "full_name", "role", "township", "is_active", "last_login")
     list_filter = ("role", "township", "is_active")
     search_fields = ("username", "full_name")

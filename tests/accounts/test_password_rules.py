@@ -135,7 +135,7 @@ def test_the_admin_password_pages_have_no_english_sentence(admin_client, officer
     assert "至少需要 10 个字符" in page  # the rules, as help text
     add = _visible_text(admin_client.get(reverse("admin:accounts_user_add")).text)
     assert "After you" not in add
-    assert "创建账号后" in add
+    assert "保存后即可填写姓名、角色和所属乡镇" in add
     response = admin_client.post(
         reverse("admin:accounts_user_add"),
         {
