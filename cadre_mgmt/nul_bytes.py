@@ -83,7 +83,7 @@ class RefuseNulBytesMiddleware:
         if name is None:
             return self.get_response(request)
         shown = name.replace(NUL, "\\0")
-        message = _("“%(name)s” contains a NUL character (\\0), which is not allowed.") % {"name": shown}
+        message = _("“%(name)s” contains a NUL (zero) character, which is not allowed.") % {"name": shown}
         if request.path.startswith("/api/"):
             # The API's error format, as its exception handler gives a field's refusal.
             body = {"detail": _("The submitted data is not valid."), "errors": {shown: [message]}}
