@@ -2,6 +2,8 @@
 
 import datetime
 import decimal
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,13 +14,15 @@ from django.utils.translation import gettext as _
 from .middleware import current_ip
 from .models import AuditRecord
 
+M = TypeVar("M", bound=Model)
 
-def _text(value):
+
+def _text(value: Any) -> str:
     # Whatever a user typed ends up here (a failed sign-in's username, a name): PostgreSQL refuses NUL.
     return str(value).replace("\x00", "\ufffd")
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, str):
         return _text(value)
     if isinstance(value, decimal.Decimal):
@@ -34,19 +38,29 @@ def _plain(value):
     return value
 
 
-def snapshot(instance, fields):
+def snapshot(instance: Any, fields: Iterable[str]) -> dict[str, Any]:
     """Field values of ``instance`` as JSON-safe data, for the before/after of an update."""
     return {name: _plain(getattr(instance, name)) for name in fields}
 
 
-def diff(before, after):
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """Only what changed: {field: [before, after]}."""
     return {
         key: [before.get(key), after.get(key)] for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)
     }
 
 
-def audit_record(*, actor, action, obj=None, summary="", changes=None, object_type="", object_id="", ip_address=None):
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: Model | None = None,
+    summary: str = "",
+    changes: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    ip_address: str | None = None,
+) -> AuditRecord:
     """Write one audit record. Call it inside the service's transaction so both land or neither."""
     if obj is not None:
         object_type = object_type or obj._meta.label
@@ -69,8 +83,17 @@ def audit_record(*, actor, action, obj=None, summary="", changes=None, object_ty
 
 
 def audited_update(
-    instance, *, actor, values, summary, fields=None, action=AuditRecord.Action.UPDATE, save=True, clean=None, always=False
-) -> dict:
+    instance: Model,
+    *,
+    actor: Any,
+    values: Mapping[str, Any],
+    summary: str,
+    fields: Iterable[str] | None = None,
+    action: str = AuditRecord.Action.UPDATE,
+    save: bool = True,
+    clean: Callable[[], None] | None = None,
+    always: bool = False,
+) -> dict[str, list[Any]]:
     """The tail every updating service shares: set ``values`` on ``instance``, ``full_clean()``, and when
     anything changed save it and write the audit record of the difference. Returns {field: [before, after]}.
 
@@ -94,7 +117,15 @@ def audited_update(
     return changes
 
 
-def audited_create(instance, *, actor, summary, fields, extra=None, action=AuditRecord.Action.CREATE):
+def audited_create(
+    instance: M,
+    *,
+    actor: Any,
+    summary: str,
+    fields: Iterable[str],
+    extra: Mapping[str, Any] | None = None,
+    action: str = AuditRecord.Action.CREATE,
+) -> M:
     """Validate and save a new row and write its audit record with the values it was created with
     (``action``: CREATE, or DECIDE where the new row is a decision such as a rank change)."""
     instance.full_clean()
@@ -104,7 +135,7 @@ def audited_create(instance, *, actor, summary, fields, extra=None, action=Audit
     return instance
 
 
-def audited_delete(instance, *, actor, summary, fields):
+def audited_delete(instance: Model, *, actor: Any, summary: str, fields: Iterable[str]) -> None:
     """Write the audit record with the values the row had, then delete it."""
     audit_record(
         actor=actor,
@@ -121,7 +152,7 @@ def audited_delete(instance, *, actor, summary, fields):
 AUDIT_MIN_KEEP_DAYS = 184
 
 
-def audit_prune(*, keep_days=AUDIT_MIN_KEEP_DAYS):
+def audit_prune(*, keep_days: int = AUDIT_MIN_KEEP_DAYS) -> int:
     """Delete audit records older than ``keep_days`` days; returns how many. Refuses to go below the floor."""
     if keep_days < AUDIT_MIN_KEEP_DAYS:
         raise ValidationError(
