@@ -404,20 +404,3 @@ def out_of_turn(facts: CadreFacts, settings: RuleSettings) -> ConditionResult:
         % {"level": commendation_level_label(min_level), "year": facts.review_year}
     ]
     return _result(code, False, evidence, commendation_ids=[], **params)
-
-
-__all__ = [
-    "DISQUALIFIERS",
-    "ConditionResult",
-    "basic_integrity",
-    "basic_years",
-    "dq_attendance",
-    "dq_grade",
-    "dq_investigation",
-    "dq_sanction",
-    "dq_satisfaction",
-    "dq_tenure",
-    "dq_veto",
-    "full_years",
-    "out_of_turn",
-]
