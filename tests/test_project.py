@@ -113,6 +113,13 @@ def test_no_inline_script_in_templates():
     assert offenders == []
 
 
+def test_no_inline_style_in_templates():
+    # The CSP (style-src 'self') blocks inline <style> and style="..." alike: styles live in static/css.
+    inline = re.compile(r"<style\b|\sstyle=", re.I)
+    offenders = [str(p) for p in (ROOT / "templates").rglob("*.html") if inline.search(p.read_text())]
+    assert offenders == []
+
+
 MSGID_PATTERNS = [
     re.compile(r"""\{%\s*translate\s+"([^"]+)"\s*%\}"""),
     re.compile(r"""\{%\s*translate\s+'([^']+)'\s*%\}"""),

@@ -93,7 +93,7 @@ def test_approver_approves_two_proposals_rejects_one_and_reads_the_promotion_eff
     expect(page.get_by_role("heading", name="基本条件", exact=True)).to_be_visible()
     expect(page.get_by_text("基本条件1（现职级任职年限", exact=False)).to_be_visible()
     expect(page.get_by_text(f"{YEAR} 称职").first).to_be_visible()
-    expect(page.get_by_text("经村委会核实")).to_be_visible()
+    expect(page.get_by_text("经村委会核实").first).to_be_visible()
     page.go_back()
 
     # Two approved in one batch.
@@ -101,6 +101,14 @@ def test_approver_approves_two_proposals_rejects_one_and_reads_the_promotion_eff
     page.get_by_role("checkbox", name="张建国").check()
     page.get_by_role("checkbox", name="赵海燕").check()
     page.get_by_role("button", name="批准所选").click()
+    # Nothing is done before the summary is confirmed (DESIGN §5): two changes, their monthly cost.
+    expect(page.get_by_role("heading", name="确认批量批准")).to_be_visible()
+    summary = page.locator("#batch-summary")
+    changes = sum(int(summary.locator(f"[data-figure={key}]").inner_text()) for key in ("promotions", "out_of_turn", "demotions"))
+    assert changes == 2
+    expect(summary.locator("[data-figure=monthly_cost]")).not_to_be_empty()
+    assert Proposal.objects.filter(status=Proposal.Status.APPROVED).count() == 0
+    page.get_by_role("button", name="确认批准这 2 项").click()
     expect(page.get_by_role("alert").filter(has_text="已批准")).to_contain_text("已批准 2 条评审建议，自次月起生效。")
     approved_on = timezone.localdate()
 
@@ -109,6 +117,8 @@ def test_approver_approves_two_proposals_rejects_one_and_reads_the_promotion_eff
     page.get_by_role("checkbox", name="孙德明").check()
     page.get_by_label("理由或意见").fill(REASON)
     page.get_by_role("button", name="退回所选").click()
+    expect(page.get_by_role("heading", name="确认批量退回")).to_be_visible()
+    page.get_by_role("button", name="确认退回这 1 项").click()
     expect(page.get_by_role("alert").filter(has_text="已退回")).to_contain_text("已退回 1 条评审建议。")
     expect(rows).to_have_count(1)
     expect(proposal_row(page, "钱立新")).to_contain_text("待县级审批")
@@ -122,7 +132,7 @@ def test_approver_approves_two_proposals_rejects_one_and_reads_the_promotion_eff
     expect(proposal_row(page, "张建国")).to_contain_text("county_approver")
 
     proposal_row(page, "孙德明").get_by_role("link", name="评审说明").click()
-    expect(page.get_by_text("退回理由")).to_contain_text(REASON)
+    expect(page.locator("#returned")).to_contain_text(REASON)  # returned to the township, with the reason
     page.go_back()
 
     # The promoted cadre's file: the rank history shows the promotion from the first day of next month.

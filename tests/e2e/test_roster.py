@@ -65,7 +65,9 @@ def test_approver_locks_the_roster_and_finance_exports_it_with_the_pages_grand_t
     expect(heading).to_contain_text("2026-01")
     expect(heading).to_contain_text("草稿")
     assert money(approver.get_by_test_id("grand-total").inner_text()) == GRAND_TOTAL
-    expect(approver.get_by_role("cell", name="钱立新")).to_have_count(0)
+    expect(approver.get_by_test_id("roster-lines").get_by_role("cell", name="钱立新")).to_have_count(0)
+    # Not silently left off (DESIGN §2): listed with the reason instead.
+    expect(approver.get_by_test_id("not-on-roster")).to_contain_text("钱立新")
 
     questions = []
 
