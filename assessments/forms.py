@@ -106,6 +106,9 @@ class LedgerEntryForm(LedgerFieldsMixin):
                 "hx-target": "#cadre-choices",
                 "hx-swap": "innerHTML",
                 "hx-include": "#cadre-choices, #cadre-search",
+                # The village list and the search share one queue: a newer request replaces one still under
+                # way, so a slow, stale answer can never overwrite the list of the village now chosen.
+                "hx-sync": "#cadre-choices:replace",
             }
         )
         self.fields["cadres"].queryset = writable_for_user(Cadre.objects.all(), user).filter(township=township)

@@ -133,6 +133,9 @@ def switch_villages_and_searches_then_save(page, villages):
     choices = form.locator("#cadre-choices")
 
     def shown(*names):
+        # Past the search's 300 ms pause and any request still under way: the list answers the last change.
+        page.wait_for_timeout(400)
+        page.wait_for_function("() => !document.querySelector('.htmx-request')")
         expect(choices.get_by_role("checkbox", name="全选")).to_have_count(1)
         for name in names:
             expect(choices.get_by_label(name, exact=False)).to_have_count(1)
