@@ -81,7 +81,7 @@ def hostile_world(request, supervisor, county_admin):
     hostile = request.param
     township = TownshipFactory(name=hostile)
     village = VillageFactory(township=township, name=hostile)
-    cadre = CadreFactory(village=village, name=hostile, phone=hostile)
+    cadre = CadreFactory(village=village, name=hostile, phone=hostile[:20])
     clerk = UserFactory(username="hostile_clerk", full_name=hostile, role="supervisor")
     day = datetime.date(2026, 1, 5)
     identity = crypto.encrypt_identity({"name": hostile, "phone": hostile, "address": hostile})
