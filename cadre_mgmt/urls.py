@@ -20,7 +20,7 @@ def home(request):
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links; answer with the app's own icon, not a 404.
-    path("favicon.ico", lambda request: redirect(static("img/favicon.ico"), permanent=True)),
+    path("favicon.ico", lambda request: redirect(static("img/favicon.ico"), permanent=True), name="favicon"),
     path("", home, name="home"),
     path("accounts/", include("cadre_mgmt.accounts.urls")),
     path("cadres/", include("cadre_mgmt.cadres.urls")),

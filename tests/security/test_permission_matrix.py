@@ -87,6 +87,7 @@ POST_OF_READ_PAGES = {
 
 MATRIX = {
     "home": "login | redir | redir | redir | redir | redir",  # → the dashboard
+    "favicon": "redir | redir | redir | redir | redir | redir",  # → the static icon, for everyone
     # accounts ------------------------------------------------------------------------------------
     "accounts:login": "200 | redir | redir | redir | redir | redir",  # a signed-in user is sent on
     # Logout is POST-only for everyone (a GET cannot sign anybody out); its POST is the sign-out itself.
