@@ -234,7 +234,7 @@ def test_template_writes_village_and_name_as_text_never_as_a_formula_and_is_audi
     from ..factories import VillageFactory
 
     village = VillageFactory(township=township_x, name="=cmd|' /C calc'!A0")
-    CadreFactory(village=village, name='=HYPERLINK("http://evil.example","点我")')
+    CadreFactory(village=village, name='=HYPERLINK("http://x.cn","点我")')  # fits the 30-character name
     services.quarter_open(user=officer_x, township=township_x, year=YEAR, quarter=2)
     content = client_for(officer_x).get(quarter_url("assessments:quarter_template")).content
     ws = load_workbook(io.BytesIO(content)).active
