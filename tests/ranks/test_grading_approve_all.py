@@ -30,7 +30,8 @@ def _bulk_gradings(village, submitter, count, *, level=12, paid=True, start=0):
     """``count`` cadres in ``village`` with a submitted initial grading, written in a few queries."""
     cadres = []
     for index in range(start, start + count):
-        birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=index + 1000 * village.pk)
+        # Distinct births per village, still plausible when the database has handed out large ids.
+        birth = datetime.date(1960, 1, 1) + datetime.timedelta(days=index + 1000 * (village.pk % 10))
         number = f"990101{birth:%Y%m%d}001"
         number += idnumbers.check_digit(number)
         cadre = Cadre(

@@ -158,7 +158,7 @@ def test_login_form_survives_garbage(client, officer_x, settings):
 @QUICK
 @given(params=st.dictionaries(st.sampled_from(["q", "township", "village", "post", "status", "page"]), garbage_text()))
 def test_cadre_list_filters_survive_garbage(client_for, county_admin, params):
-    assert client_for(county_admin).get(reverse("cadres:list"), params).status_code == 200
+    assert client_for(county_admin).get(reverse("cadres:list"), params).status_code == _expected_status(params)
 
 
 @QUICK
@@ -168,7 +168,12 @@ def test_cadre_list_filters_survive_garbage(client_for, county_admin, params):
     )
 )
 def test_audit_filters_survive_garbage(client_for, county_admin, params):
-    assert client_for(county_admin).get(reverse("audit:list"), params).status_code == 200
+    assert client_for(county_admin).get(reverse("audit:list"), params).status_code == _expected_status(params)
+
+
+def _expected_status(params):
+    """The page answers garbage with itself (200); a NUL in a query string is refused at the door (400)."""
+    return 400 if any("\x00" in value for value in params.values()) else 200
 
 
 # --- the cadre import -------------------------------------------------------------------------
