@@ -59,55 +59,56 @@ def settings_ladder(request):
     return redirect("ranks:settings")
 
 
-@login_required
-@require_POST
-def settings_schedule(request):
+def _save_setting(request, form, form_name, call, success):
+    """One settings form of the page: county administrator only, the form → the service → the page again;
+    a form sent back with its errors is shown in place as a 400."""
     require(selectors.can_change_settings(request.user))
-    form = ScheduleForm(request.POST)
     response = submit_form(
         request,
         form,
-        lambda data: services.allowance_schedule_set(user=request.user, **data),
-        _("The allowance schedule has been saved."),
+        call,
+        success,
         template=TEMPLATE,
-        context=_settings_context(schedule_form=form),
+        context=_settings_context(**{form_name: form}),
         redirect_to="ranks:settings",
     )
     return _refused(response)
+
+
+@login_required
+@require_POST
+def settings_schedule(request):
+    return _save_setting(
+        request,
+        ScheduleForm(request.POST),
+        "schedule_form",
+        lambda data: services.allowance_schedule_set(user=request.user, **data),
+        _("The allowance schedule has been saved."),
+    )
 
 
 @login_required
 @require_POST
 def settings_rule(request):
-    require(selectors.can_change_settings(request.user))
-    form = GradingRuleForm(request.POST)
-    response = submit_form(
+    return _save_setting(
         request,
-        form,
+        GradingRuleForm(request.POST),
+        "rule_form",
         lambda data: grading_services.grading_rule_update(user=request.user, **data),
         _("The initial grading rule has been saved."),
-        template=TEMPLATE,
-        context=_settings_context(rule_form=form),
-        redirect_to="ranks:settings",
     )
-    return _refused(response)
 
 
 @login_required
 @require_POST
 def settings_posts(request):
-    require(selectors.can_change_settings(request.user))
-    form = RankSystemPostsForm(request.POST)
-    response = submit_form(
+    return _save_setting(
         request,
-        form,
+        RankSystemPostsForm(request.POST),
+        "posts_form",
         lambda data: services.rank_system_posts_set(user=request.user, posts=data["posts"]),
         _("The posts in the rank system have been saved; the change applies from next month's roster."),
-        template=TEMPLATE,
-        context=_settings_context(posts_form=form),
-        redirect_to="ranks:settings",
     )
-    return _refused(response)
 
 
 @login_required
