@@ -1,5 +1,7 @@
 """Issue 17 #10: no English or code words in the admin (系统设置) and the cadre list."""
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -18,9 +20,15 @@ def admin_client(client_for):
 
 def test_the_admin_greets_by_name_and_says_修改_not_变化(admin_client):
     page = admin_client.get(reverse("admin:index")).text
-    assert "当前用户：王管理" in page and "text-transform: none" in page
+    assert "当前用户：王管理" in page and "css/admin.css" in page
     assert "欢迎" not in page and "COUNTY_ADMIN" not in page
     assert ">修改<" in page and "变化" not in page
+
+
+def test_the_admin_stylesheet_keeps_the_greeting_in_its_own_case():
+    from django.contrib.staticfiles import finders
+
+    assert "#user-tools { text-transform: none; }" in Path(finders.find("css/admin.css")).read_text(encoding="utf-8")
 
 
 def test_the_new_user_form_speaks_chinese(admin_client):
