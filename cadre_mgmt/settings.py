@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "rest_framework",
     "rest_framework.authtoken",
@@ -114,6 +117,8 @@ MIDDLEWARE = [
     "cadre_mgmt.nul_bytes.RefuseNulBytesMiddleware",
     "cadre_mgmt.audit.middleware.RequestContextMiddleware",
     "cadre_mgmt.accounts.middleware.ForcePasswordChangeMiddleware",
+    # County roles: enrolment or the code page until the session is verified (accounts/second_factor).
+    "cadre_mgmt.accounts.second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -201,10 +206,24 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Axes' database handler; for county roles the password alone does not clear the failures, the code does.
+AXES_HANDLER = "cadre_mgmt.accounts.second_factor.lockout.SecondFactorAxesHandler"
 # Behind the county's reverse proxy every request comes from the proxy: trust the address it puts
 # last in X-Forwarded-For. Lockout and the audit log see the same client address.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 AXES_CLIENT_IP_CALLABLE = "cadre_mgmt.audit.middleware.client_ip"
+
+# Second factor (django-otp: TOTP app + ten recovery codes). County administrators, approvers and
+# supervisors always; SECOND_FACTOR_ALL_STAFF=1 adds township staff and finance. Wrong codes count in the
+# lockout above, so django-otp's own growing delay is off (it would refuse a right code after a slip).
+SECOND_FACTOR_ALL_STAFF = env_bool("SECOND_FACTOR_ALL_STAFF", False)
+OTP_TOTP_ISSUER = "村干部职级管理"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# The demo (seed_demo, DEBUG only) enrols its accounts with this published secret; never used otherwise.
+DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+# Password ageing (等保 assessors ask): 0 is off; N days makes an older password be changed at sign-in.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 0, minimum=0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
