@@ -261,6 +261,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 ID_NUMBER_KEY = env_str("ID_NUMBER_KEY", None)
 if not DEBUG and not ID_NUMBER_KEY:
     raise ImproperlyConfigured("ID_NUMBER_KEY must be set when DEBUG is False (32+ random characters)")
+# 密评: personal data is SM4-GCM encrypted and HMAC-SM3 looked up (cadre_mgmt/crypto.py). SM4_KEY (32 hex
+# digits) encrypts, SM4_OLD_KEYS (comma-separated) are still read until `manage.py rotate_keys` is done,
+# LOOKUP_KEY (32+ hex digits) keys the lookups. Unset, each is derived from ID_NUMBER_KEY under its own label.
+SM4_KEY = env_str("SM4_KEY", None)
+SM4_OLD_KEYS = env_list("SM4_OLD_KEYS", [])
+LOOKUP_KEY = env_str("LOOKUP_KEY", None)
 
 # Celery: with no broker, tasks run eagerly in-process so the local run needs no Redis.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", None)
