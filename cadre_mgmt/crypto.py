@@ -40,6 +40,11 @@ def hmac_sm3(key: bytes, data: bytes) -> str:
     return mac.finalize().hex()
 
 
+def derived_key(label: str) -> bytes:
+    """A key of its own for ``label``, derived from ID_NUMBER_KEY (or SECRET_KEY) when none is configured."""
+    return _derived(label)
+
+
 def _derived(label: str) -> bytes:
     source = settings.ID_NUMBER_KEY or settings.SECRET_KEY
     return sm3(f"{label}:{source}".encode())

@@ -267,6 +267,8 @@ if not DEBUG and not ID_NUMBER_KEY:
 SM4_KEY = env_str("SM4_KEY", None)
 SM4_OLD_KEYS = env_list("SM4_OLD_KEYS", [])
 LOOKUP_KEY = env_str("LOOKUP_KEY", None)
+# The audit log's hash chain (HMAC-SM3, cadre_mgmt/audit/chain.py): hex, 32+ digits; derived when unset.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", None)
 
 # Celery: with no broker, tasks run eagerly in-process so the local run needs no Redis.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", None)
