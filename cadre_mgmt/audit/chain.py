@@ -5,7 +5,7 @@ from the environment (``AUDIT_CHAIN_KEY``), never from the database: whoever hol
 can still delete or rewrite rows with the trigger disabled, but cannot write hashes that verify.
 
 Chains: one per day (Asia/Shanghai) and partition. A writer locks the head of one free partition of the day
-(``SELECT … FOR UPDATE SKIP LOCKED``), so up to ``PARTITIONS`` transactions append at once without waiting;
+(``SELECT … FOR UPDATE SKIP LOCKED``), so up to ``AUDIT_CHAIN_PARTITIONS`` transactions append at once without waiting;
 the head row also records each chain's last position, so a deleted tail is found too. Pruning removes whole
 days (chains and heads together), so every kept chain is verifiable from its first record.
 """
@@ -25,7 +25,10 @@ from cadre_mgmt import crypto
 
 from .models import AuditChainHead, AuditRecord
 
-PARTITIONS = 8
+def partitions() -> int:
+    return max(1, int(getattr(settings, "AUDIT_CHAIN_PARTITIONS", 8)))
+
+
 GENESIS_LABEL = "cadre-audit-chain-genesis"
 
 
@@ -83,10 +86,10 @@ def _lock_head(day: datetime.date) -> AuditChainHead:
         if heads.exists():
             break  # every partition is busy: wait for one below
         AuditChainHead.objects.bulk_create(
-            [AuditChainHead(day=day, partition=p) for p in range(PARTITIONS)], ignore_conflicts=True
+            [AuditChainHead(day=day, partition=p) for p in range(partitions())], ignore_conflicts=True
         )
     # More writers than partitions: wait for the one this connection's backend maps to.
-    return heads.select_for_update().get(partition=zlib.crc32(str(id(connection)).encode()) % PARTITIONS)
+    return heads.select_for_update().get(partition=zlib.crc32(str(id(connection)).encode()) % partitions())
 
 
 def append(records: list[AuditRecord]) -> list[AuditRecord]:

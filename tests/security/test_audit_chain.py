@@ -29,10 +29,10 @@ def _as_superuser(sql, params):
     """What the database superuser can do: the append-only trigger switched off for one statement."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditrecord DISABLE TRIGGER audit_auditrecord_append_only")
+            cursor.execute("SET session_replication_role = replica")  # triggers off for this session
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditrecord ENABLE TRIGGER audit_auditrecord_append_only")
+            cursor.execute("SET session_replication_role = origin")
 
 
 def _verify(*args):
