@@ -25,6 +25,7 @@ from cadre_mgmt import crypto
 
 from .models import AuditChainHead, AuditRecord
 
+
 def partitions() -> int:
     return max(1, int(getattr(settings, "AUDIT_CHAIN_PARTITIONS", 8)))
 
