@@ -10,7 +10,6 @@ class SupervisionConfig(AppConfig):
         from cadre_mgmt import keyrotation, registry
 
         from . import crypto
-
         from .demo import seed_supervision
         from .panels import supervision_panel_context
         from .selectors import can_read_supervision
