@@ -22,7 +22,9 @@ def test_county_approver_enrols_then_signs_in_with_a_code(page, county_approver)
     # Enrolment: the QR code drawn by the app, and the key to type by hand; the phone's app shows a code.
     expect(page.get_by_role("heading", name="设置登录验证码")).to_be_visible()
     expect(page.get_by_test_id("enrol-qr")).to_be_visible()
-    assert page.get_by_test_id("enrol-qr").evaluate("img => img.naturalWidth") > 0
+    page.wait_for_function(
+        "() => { const img = document.querySelector('[data-testid=enrol-qr]'); return img.complete && img.naturalWidth > 0; }"
+    )
     secret = page.get_by_test_id("enrol-secret").inner_text().replace(" ", "")
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     page.get_by_label("验证码", exact=True).fill(f"{TOTP(key).token():06d}")
