@@ -220,6 +220,8 @@ SECOND_FACTOR_ALL_STAFF = env_bool("SECOND_FACTOR_ALL_STAFF", False)
 OTP_TOTP_ISSUER = "村干部职级管理"
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+# Django admin never shows a device's secret key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The demo (seed_demo, DEBUG only) enrols its accounts with this published secret; never used otherwise.
 DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 # Password ageing (等保 assessors ask): 0 is off; N days makes an older password be changed at sign-in.
