@@ -2,7 +2,13 @@
 values from before, the data migration and an interrupted ``rotate_keys``."""
 
 import base64
+import datetime
 import importlib
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
@@ -12,6 +18,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.db import connection
 
 from cadre_mgmt import crypto, keyrotation
 from cadre_mgmt.cadres import idnumbers
@@ -141,3 +148,41 @@ def test_the_start_up_check_refuses_an_openssl_without_sm4(monkeypatch):
     monkeypatch.setattr(crypto.algorithms, "SM4", unsupported)
     with pytest.raises(ImproperlyConfigured, match="SM4"):
         crypto.check_available()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a second process on the same database needs PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_rotate_keys_killed_by_sigkill_and_run_again(settings, village_x):
+    """A real kill: ``rotate_keys`` in its own process, SIGKILLed once some batches have committed."""
+    settings.SM4_KEY = OLD_KEY
+    numbers = [make_id_number(datetime.date(1960, 1, 1) + datetime.timedelta(days=n)) for n in range(3000)]
+    cadres = []
+    for number in numbers:
+        cadre = Cadre(village=village_x, township=village_x.township, name="轮换", first_appointed_on=datetime.date(2015, 3, 1))
+        cadre.assign_id_number(idnumbers.parse_id_number(number))
+        cadres.append(cadre)
+    Cadre.objects.bulk_create(cadres, batch_size=1000)
+    plain = dict(zip(Cadre.objects.order_by("pk").values_list("pk", flat=True), numbers, strict=True))
+    new_prefix = f"sm4:{crypto.key_id(bytes.fromhex(NEW_KEY))}:"
+    env = {**os.environ, "SM4_KEY": NEW_KEY, "SM4_OLD_KEYS": OLD_KEY, "DATABASE_URL": _url(connection.settings_dict)}
+    command = [sys.executable, "manage.py", "rotate_keys", "--batch-size", "5"]
+    process = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while Cadre.objects.filter(id_number_encrypted__startswith=new_prefix).count() < 50 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    rotated = Cadre.objects.filter(id_number_encrypted__startswith=new_prefix).count()
+    assert 50 <= rotated < len(numbers), "killed half-way"
+    settings.SM4_KEY, settings.SM4_OLD_KEYS = NEW_KEY, [OLD_KEY]
+    assert all(idnumbers.decrypt_id_number(v) == plain[pk] for pk, v in Cadre.objects.values_list("pk", "id_number_encrypted"))
+    subprocess.run([*command[:-1], "2000"], env=env, cwd=settings.BASE_DIR, check=True, capture_output=True)
+    settings.SM4_OLD_KEYS = []
+    for pk, token in Cadre.objects.values_list("pk", "id_number_encrypted"):
+        assert token.startswith(new_prefix) and idnumbers.decrypt_id_number(token) == plain[pk]
+
+
+def _url(db):
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db.get('USER') or 'postgres'}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
