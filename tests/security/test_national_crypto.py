@@ -185,4 +185,5 @@ def test_rotate_keys_killed_by_sigkill_and_run_again(settings, village_x):
 
 def _url(db):
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db.get('USER') or 'postgres'}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+    return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}/{db['NAME']}"
