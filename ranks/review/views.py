@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.selectors import townships_for_user
+from cadre_mgmt.listexport import export_response
 from cadre_mgmt.web import list_page, paginate, post_action, submit_form
 from incentives.selectors import commendation_points_table
 
 from ..models import PromotionReview, Proposal
 from ..responses import after, refused_is_400
-from . import decisions, selectors, services
+from . import decisions, listings, selectors, services
 from .facts import stored_rule_values
 from .forms import (
     ProposalApproveForm,
@@ -50,6 +51,13 @@ def review_list(request):
     template = "ranks/review_list.html"
     response = submit_form(request, form, call, success, template=template, context=context, redirect_to=redirect_to)
     return refused_is_400(request, response)
+
+
+@login_required
+def review_export(request):
+    """The review runs the user may read, as Excel."""
+    require(selectors.can_read_reviews(request.user))
+    return export_response(request, listings.REVIEWS, selectors.reviews_for_user(user=request.user))
 
 
 def _get_review(user, pk):
@@ -150,6 +158,15 @@ def proposal_list(request):
     }
     rows = selectors.proposal_search(user=user, **filters)
     return list_page(request, "ranks/proposal_list.html", rows, context, per_page=PROPOSALS_PER_PAGE)
+
+
+@login_required
+def proposal_export(request):
+    """The proposals the list shows (the same scope and filters), every one of them, as Excel."""
+    require(selectors.can_read_proposals(request.user))
+    _form, filters = _filters(request)
+    rows = selectors.proposal_search(user=request.user, **filters).select_related("submitted_by", "decided_by")
+    return export_response(request, listings.PROPOSALS, rows)
 
 
 def _list_url(request):

@@ -128,6 +128,7 @@ MATRIX = {
     "ranks:roster_export_restart": "POST login | 404 | 404 | ok/404 | 404 | 404",
     # ranks: initial grading ---------------------------------------------------------------------------------
     "ranks:grading": ASSESSMENT_READERS,
+    "ranks:grading_export": ASSESSMENT_READERS,  # the export of the list page, same readers
     "ranks:grading_submit": TOWNSHIP_WRITERS_OBJECT,
     "ranks:grading_submit_batch": POST_TOWNSHIP_WRITERS,
     "ranks:grading_approve_batch": POST_COUNTY_APPROVERS,
@@ -144,10 +145,12 @@ MATRIX = {
     "ranks:review_settings": COUNTY_ADMIN_ONLY,
     # ranks: promotion review -----------------------------------------------------------------------------------
     "ranks:reviews": COUNTY_READERS,
+    "ranks:review_export": COUNTY_READERS,  # the export of the list page, same readers
     "ranks:review_detail": COUNTY_READERS,
     "ranks:review_progress": COUNTY_READERS,
     "ranks:review_resume": POST_COUNTY_ADMIN_ONLY,  # a run is started (and resumed) by the county administrator
     "ranks:proposals": ASSESSMENT_READERS,
+    "ranks:proposal_export": ASSESSMENT_READERS,  # the export of the list page, same readers
     "ranks:proposal_detail": ASSESSMENT_OBJECT,
     "ranks:proposal_submit": POST_TOWNSHIP_WRITERS_OBJECT,
     "ranks:proposal_submit_batch": POST_TOWNSHIP_WRITERS,
