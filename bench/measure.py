@@ -122,6 +122,28 @@ def _floor_rows(roster):
     return rows
 
 
+def _write_floor_xlsxwriter(rows):
+    """XlsxWriter's constant-memory mode writing the same cells, unstyled: the floor of the writer the export uses."""
+    import xlsxwriter
+
+    from ranks.rosters.columns import HEADERS
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": False})
+    sheet = workbook.add_worksheet("花名册")
+    sheet.write_row(0, 0, HEADERS)
+    for index, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            if isinstance(value, str):
+                sheet.write_string(index, col, value)
+            elif isinstance(value, datetime.date):
+                sheet.write_datetime(index, col, value)
+            elif value is not None:
+                sheet.write_number(index, col, value)
+    workbook.close()
+    return buffer.getbuffer().nbytes
+
+
 def _write_floor(rows):
     from openpyxl import Workbook
 
@@ -147,7 +169,7 @@ def export_and_floor(*, roster, user, repeats=1):
     list(User.objects.filter(pk=user.pk))  # connection open: the baseline is a ready process
     _reset_peak()
     baseline = _status_mb("VmRSS")
-    exports, floors, peak = [], [], None
+    exports, floors, xlsxwriter_floors, peak = [], [], [], None
     rows = None
     for _attempt in range(repeats):
         started = time.perf_counter()
@@ -165,10 +187,17 @@ def export_and_floor(*, roster, user, repeats=1):
         started = time.perf_counter()
         _write_floor(rows)
         floors.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        _write_floor_xlsxwriter(rows)
+        xlsxwriter_floors.append(time.perf_counter() - started)
+    fastest_floor = min(min(floors), min(xlsxwriter_floors))
     return {
         "export_seconds": round(min(exports), 2),
-        "export_floor_seconds": round(min(floors), 2),
-        "export_ratio": round(min(exports) / max(min(floors), 0.001), 2),
+        # The ratio is to the faster of the two writers' floors (issue 22 #3).
+        "export_floor_seconds": round(fastest_floor, 2),
+        "export_floor_openpyxl_seconds": round(min(floors), 2),
+        "export_floor_xlsxwriter_seconds": round(min(xlsxwriter_floors), 2),
+        "export_ratio": round(min(exports) / max(fastest_floor, 0.001), 2),
         "export_runs": [round(x, 2) for x in exports],
         "export_floor_runs": [round(x, 2) for x in floors],
         "export_rows": export.total_rows,

@@ -141,6 +141,8 @@ def print_table(results):
         "roster_lines",
         "export_seconds",
         "export_floor_seconds",
+        "export_floor_openpyxl_seconds",
+        "export_floor_xlsxwriter_seconds",
         "export_ratio",
         "export_peak_mb",
         "export_peak_rss_mb",

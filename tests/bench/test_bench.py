@@ -48,6 +48,8 @@ def test_measurements_run_and_report_numbers(county):
     export = measure.export_and_floor(roster=latest, user=users["approver"])
     assert export["export_rows"] == roster["roster_lines"]
     assert export["export_seconds"] > 0 and export["export_floor_seconds"] > 0
+    floors = (export["export_floor_openpyxl_seconds"], export["export_floor_xlsxwriter_seconds"])
+    assert export["export_floor_seconds"] == min(floors) > 0
 
     pages = measure.measure_pages(users, requests=2)
     assert {"cadre_list", "cadre_file", "ledger", "roster"} <= set(pages)
