@@ -94,7 +94,11 @@ def _text_width(text) -> float:
 def _row_height(values) -> float | None:
     """The height (points) a row needs for its wrapped texts, None for a single line."""
     lines = max(
-        (math.ceil(_text_width(value) / max(width - 1, 1)) for value, width in zip(values, WIDTHS, strict=False) if value),
+        (
+            math.ceil(_text_width(value) / max(width - 1, 1))
+            for value, width in zip(values, WIDTHS, strict=False)
+            if value and len(value) * 1.7 > width - 1  # shorter texts fit one line whatever their characters
+        ),
         default=1,
     )
     return LINE_HEIGHT * lines + 3 if lines > 1 else None
@@ -134,15 +138,35 @@ def _total_row(sheet, label, township_name, people, amount):
         sheet.cell(col, value, bold=value is not None, number_format=number_format)
 
 
-def _line_row(sheet, values, kind):
-    """A roster line: every cell ruled and in the one font; the name marked on an adjustment line."""
-    number, township_name, village, name, _id, posts, _level, _amount, _since, remarks = values
-    # The wrapped texts decide the row's height (the name with its adjustment marker).
-    marked = f"{name}（补发）" if kind in NAME_MARKERS else name
+def _line_formats(sheet):
+    """The ten cells' formats of a roster line, by the line's kind (the name column marks an adjustment)."""
+    by_kind = {}
+    for kind in RosterLine.Kind.values:
+        formats = {3: NAME_MARKERS.get(kind), 7: MONEY, 8: MONTH}
+        centered = (0, 6)
+        by_kind[kind] = [
+            sheet._formats(number_format=formats.get(col), align="center" if col in centered else None)
+            for col in range(len(HEADERS))
+        ]
+    return by_kind
+
+
+def _line_row(sheet, values, formats):
+    """A roster line: every cell ruled and in the one font (``formats``: the line kind's ten formats)."""
+    _number, township_name, village, name, _id, posts, _level, _amount, _since, remarks = values
+    # The wrapped texts decide the row's height (the name with its adjustment marker: "（补发）", 4 characters).
+    marked = f"{name}（补发）" if formats[3].num_format != "General" else name
     sheet.next_row((None, township_name, village, marked, None, posts, None, None, None, remarks))
-    formats = {3: NAME_MARKERS.get(kind), 7: MONEY, 8: MONTH}
+    ws, row = sheet.ws, sheet.row
     for col, value in enumerate(values):
-        sheet.cell(col, value, number_format=formats.get(col), align="center" if col in (0, 6) else None)
+        if value is None or value == "":
+            ws.write_blank(row, col, None, formats[col])
+        elif isinstance(value, str):
+            ws.write_string(row, col, value, formats[col])
+        elif isinstance(value, datetime.date):
+            ws.write_datetime(row, col, value, formats[col])
+        else:
+            ws.write_number(row, col, value, formats[col])
 
 
 def _signatures(sheet):
@@ -174,6 +198,7 @@ def roster_workbook(*, roster: Roster, township_id=None, full_id_numbers=False, 
     grand_people = 0
     grand_total = Decimal(0)
     number = 0
+    line_formats = _line_formats(sheet)
     for done, row in enumerate(lines.values_list(*fields).iterator(chunk_size=2000), start=1):
         township_name, village, name, masked, posts, level, amount, since, remarks, kind = row[:10]
         if current is not None and township_name != current:
@@ -197,7 +222,7 @@ def roster_workbook(*, roster: Roster, township_id=None, full_id_numbers=False, 
             since,
             remarks,
         )
-        _line_row(sheet, values, kind)
+        _line_row(sheet, values, line_formats[kind])
         subtotal += amount
         grand_total += amount
         if progress is not None and done % PROGRESS_EVERY == 0:
