@@ -283,6 +283,31 @@ def page_plans(users, *, seed=7):
         plans.append(("proposals", users["approver"], [proposals]))
     if roster is not None:
         plans.append(("roster", users["approver"], [f"{reverse('ranks:roster')}?month={roster.month:%Y-%m}"]))
+    plans.extend(_more_page_plans(users, rng, big_township))
+    return plans
+
+
+def _more_page_plans(users, rng, township_id):
+    """Issue 22 #4: the dashboard of both sides, the promotion run page, a proposal, a village's quarter scoring
+    page and a township's year-end page."""
+    from cadre_mgmt.cadres.models import Village
+    from ranks.models import PromotionReview, Proposal
+
+    year = timezone.localdate().year - 1
+    dashboard = reverse("ranks:dashboard")
+    plans = [("dashboard_county", users["approver"], [dashboard]), ("dashboard_township", users["officer"], [dashboard])]
+    run = PromotionReview.objects.filter(dry_run=False).order_by("-created_at", "-id").first()
+    if run is not None:
+        plans.append(("review_run", users["approver"], [reverse("ranks:review_detail", args=[run.pk])]))
+        proposals = Proposal.objects.filter(review=run, township_id=township_id).order_by("pk")
+        ids = list(proposals.values_list("pk", flat=True)[:2000])
+        if ids:
+            urls = [reverse("ranks:proposal_detail", args=[pk]) for pk in rng.sample(ids, min(50, len(ids)))]
+            plans.append(("proposal_detail", users["approver"], urls))
+    villages = list(Village.objects.filter(township_id=township_id).order_by("pk").values_list("pk", flat=True))
+    quarter = reverse("assessments:quarter", args=[year, 4])
+    plans.append(("quarter_village", users["officer"], [f"{quarter}?village={pk}" for pk in villages[:20]]))
+    plans.append(("year_township", users["approver"], [f"{reverse('assessments:year', args=[year])}?township={township_id}"]))
     return plans
 
 
