@@ -42,6 +42,7 @@ urlpatterns = [
     path("proposals/submit/", review.proposal_submit_batch, name="proposal_submit_batch"),
     path("proposals/decide/", review.proposal_decide_batch, name="proposal_decide_batch"),
     path("proposals/<int:pk>/", review.proposal_detail, name="proposal_detail"),
+    path("proposals/attachments/<int:pk>/", review.proposal_attachment, name="proposal_attachment"),
     path("proposals/<int:pk>/submit/", review.proposal_submit, name="proposal_submit"),
     path("proposals/<int:pk>/approve/", review.proposal_approve, name="proposal_approve"),
     path("proposals/<int:pk>/reject/", review.proposal_reject, name="proposal_reject"),

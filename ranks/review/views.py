@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.attachments import content_type_for
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.selectors import townships_for_user
 from cadre_mgmt.listexport import export_response
@@ -236,6 +238,18 @@ def _detail_context(request, proposal, *, submit_form=None, approve_form=None, r
 
 
 @login_required
+def proposal_attachment(request, pk):
+    """A document of a proposal's round, only to users who may read the proposal (never a public /media/ URL)."""
+    require(selectors.can_read_proposals(request.user))
+    attachment = selectors.get_proposal_attachment_for_user(user=request.user, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=content_type_for(attachment.file.name))
+
+
+@login_required
 def proposal_detail(request, pk):
     require(selectors.can_read_proposals(request.user))
     proposal = selectors.get_proposal_for_user(user=request.user, pk=pk)
@@ -256,7 +270,9 @@ def _resubmit_or_close(request, proposal):
     user = request.user
     call, success = after(
         lambda data: (
-            decisions.proposal_resubmit(proposal=proposal, user=user, remarks=data["remarks"], material=data["material"])
+            decisions.proposal_resubmit(
+                proposal=proposal, user=user, remarks=data["remarks"], material=data["material"], attachments=data["attachments"]
+            )
             if data["action"] == ProposalResubmitForm.RESUBMIT
             else decisions.proposal_close(proposal=proposal, user=user, reason=data["remarks"])
         ),
@@ -269,7 +285,7 @@ def _resubmit_or_close(request, proposal):
             % {"name": done.cadre.name}
         ),
     )
-    return _decision(request, proposal, ProposalResubmitForm(request.POST), call, success, "resubmit_form")
+    return _decision(request, proposal, ProposalResubmitForm(request.POST, request.FILES), call, success, "resubmit_form")
 
 
 @login_required

@@ -52,6 +52,9 @@ def test_a_rejected_proposal_is_answered_on_a_phone_resubmitted_and_approved_in_
     expect(phone.locator("#returned")).to_contain_text(REASON)
     phone.get_by_label("对退回意见的答复").fill(ANSWER)
     phone.get_by_label("补充材料").fill(MATERIAL)
+    phone.get_by_label("附件").set_input_files(
+        files=[{"name": "村民代表会议记录.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )
     phone.get_by_role("button", name="重新报县级审批").click()
     expect(phone.get_by_role("alert").first).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -64,6 +67,10 @@ def test_a_rejected_proposal_is_answered_on_a_phone_resubmitted_and_approved_in_
     expect(record).to_contain_text(REASON)
     expect(record).to_contain_text(ANSWER)
     expect(county.get_by_text(MATERIAL).first).to_be_visible()
+    expect(record.get_by_test_id("step-attachment")).to_contain_text("村民代表会议记录.pdf")
+    with county.expect_download() as info:
+        record.get_by_role("link", name="村民代表会议记录.pdf").click()
+    assert info.value.suggested_filename == "村民代表会议记录.pdf"
     county.get_by_role("button", name="批准", exact=True).click()
     expect(county.get_by_role("alert").first).to_contain_text("生效")
     proposal.refresh_from_db()

@@ -152,6 +152,7 @@ MATRIX = {
     "ranks:proposals": ASSESSMENT_READERS,
     "ranks:proposal_export": ASSESSMENT_READERS,  # the export of the list page, same readers
     "ranks:proposal_detail": ASSESSMENT_OBJECT,
+    "ranks:proposal_attachment": ASSESSMENT_OBJECT,  # a round's document: whoever reads the proposal
     "ranks:proposal_submit": POST_TOWNSHIP_WRITERS_OBJECT,
     "ranks:proposal_submit_batch": POST_TOWNSHIP_WRITERS,
     "ranks:proposal_approve": POST_COUNTY_APPROVERS,
@@ -290,7 +291,7 @@ def build_targets():
     from cadre_mgmt.audit.models import AuditRecord
     from cadre_mgmt.cadres.models import Cadre, CadreImport
     from incentives.models import HardshipAid, PoliticalRecommendation
-    from ranks.models import InitialGrading, PromotionReview, Proposal, RankChange, Roster, RosterExport
+    from ranks.models import InitialGrading, PromotionReview, Proposal, ProposalAttachment, RankChange, Roster, RosterExport
     from supervision.models import (
         Inspection,
         Investigation,
@@ -333,6 +334,7 @@ def build_targets():
         "ranks:review_progress": review,
         "ranks:review_resume": review,
         "ranks:proposal_detail": _pk(Proposal, township=TOWNSHIP),
+        "ranks:proposal_attachment": _pk(ProposalAttachment, step__proposal__township=TOWNSHIP),
         "ranks:proposal_submit": _pk(Proposal, township=TOWNSHIP),
         "ranks:proposal_approve": _pk(Proposal, township=TOWNSHIP),
         "ranks:proposal_reject": _pk(Proposal, township=TOWNSHIP),
@@ -384,7 +386,8 @@ def complete_the_demo_data():
     from assessments.models import LedgerEntry
     from cadre_mgmt.accounts.models import User
     from cadre_mgmt.cadres.models import Cadre, CadreImport, Township
-    from ranks.models import Roster, RosterExport
+    from ranks.models import Proposal, ProposalAttachment, Roster, RosterExport
+    from ranks.models.review import ProposalStep
     from supervision.models import Investigation, VetoEvent, WarningEducationSession
 
     supervisor = User.objects.get(username="supervisor")
@@ -407,6 +410,15 @@ def complete_the_demo_data():
             requested_by=officer,
             defaults={"status": RosterExport.Status.DONE, "file": ContentFile(b"PK", name="roster.xlsx")},
         )
+        if not ProposalAttachment.objects.filter(step__proposal__township=township).exists():
+            proposal = Proposal.objects.filter(township=township).order_by("pk").first()
+            step = ProposalStep(
+                proposal=proposal, by=staff, action="remarks", from_status=proposal.status, to_status=proposal.status
+            )
+            step.save()
+            ProposalAttachment(
+                step=step, file=ContentFile(b"%PDF-1.4", name="minutes.pdf"), name="minutes.pdf", uploaded_by=staff
+            ).save()
         entry = LedgerEntry.objects.filter(township=township).order_by("pk").first()
         if not entry.attachment:
             entry.attachment.save("note.pdf", ContentFile(b"%PDF-1.4"), save=False)
