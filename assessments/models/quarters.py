@@ -12,7 +12,7 @@ class TownshipQuarter(models.Model):
     """A township's quarter: its task areas and weights, open for scoring until the township closes it."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Open for scoring")
         CLOSED = "closed", _("Closed")
 
     township = models.ForeignKey("cadres.Township", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")

@@ -17,7 +17,7 @@ class TownshipYear(models.Model):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Open for scoring")
         FINALIZED = "finalized", _("Finalized by the township")
         CONFIRMED = "confirmed", _("Confirmed by the county")
 

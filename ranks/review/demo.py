@@ -15,6 +15,7 @@ from ..models.review import ProposalStep
 from . import decisions, services
 
 DEMO_YEAR = 2025
+ATTACHMENT_NAME = "2019年村党组织换届选举结果批复.pdf"
 REMARKS = ("经村务监督委员会核实，情况属实", "台账与考核材料齐全，同意上报", "已与本人谈话，无异议")
 REJECT_REASON = "群众测评材料不完整，请补充村民代表测评表后下一轮再报"
 SECOND_REASON = "任职年限计算依据不清，请补充任职文件"
@@ -77,7 +78,7 @@ def _seed_resubmission(changes, approver, officers):
         user=officers[second.township_id],
         remarks=RESUBMIT_REMARKS,
         material=RESUBMIT_MATERIAL,
-        attachments=[SimpleUploadedFile("村民代表会议记录.pdf", demo_pdf("Minutes of the village representatives, 2025-12-20"))],
+        attachments=[SimpleUploadedFile(ATTACHMENT_NAME, demo_pdf("Approval of the 2019 village Party branch election"))],
     )
 
 
