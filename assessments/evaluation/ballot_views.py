@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from cadre_mgmt.audit.middleware import client_ip
 
@@ -24,9 +24,14 @@ def _address(group, request):
     return client_ip(request) or "unknown"
 
 
-def _limited(request, *, count=False) -> bool:
-    rate = settings.EVALUATION_WRONG_CODE_RATE
-    return is_ratelimited(request, group=GROUP, key=_address, rate=rate, method=ALL, increment=count)
+def _limited(request) -> bool:
+    """Has this address used up its wrong codes (EVALUATION_WRONG_CODE_RATE, e.g. 10/h)?"""
+    usage = get_usage(request, group=GROUP, key=_address, rate=settings.EVALUATION_WRONG_CODE_RATE, method=ALL)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _count_wrong(request) -> None:
+    get_usage(request, group=GROUP, key=_address, rate=settings.EVALUATION_WRONG_CODE_RATE, method=ALL, increment=True)
 
 
 def _refusal(request, message, status):
@@ -46,7 +51,7 @@ def ballot_start(request):
     if request.method == "POST":
         if form.is_valid():
             return redirect("evaluation_ballot", code=form.cleaned_data["code"])
-        _limited(request, count=True)
+        _count_wrong(request)
     return render(request, "evaluation/ballot_start.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -60,7 +65,7 @@ def _checked(request, code):
     except ValidationError as exc:
         unknown = exc.error_list[0].code == "unknown"
         if unknown:
-            _limited(request, count=True)
+            _count_wrong(request)
         message = _("This code is not valid. Check it against your slip.") if unknown else exc.messages[0]
         return normalized, None, _refusal(request, message, 404 if unknown else 403)
 

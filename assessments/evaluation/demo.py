@@ -1,5 +1,9 @@
-"""Demo rounds of the villagers' evaluation: two villages of X镇 this year, one closed with its results
-applied, one still open, with ballots cast through the service (invented ratings). Idempotent."""
+"""Demo rounds of the villagers' evaluation, written through the services (invented ratings). Idempotent.
+
+X镇: two villages this year, the first closed with its results applied to the year's mass-evaluation
+scores, the second still open; Y镇: one village open. Each open round has a paper tally awaiting the
+second township user's confirmation.
+"""
 
 import datetime
 import random
@@ -13,6 +17,7 @@ from . import services
 from .models import EvaluationRound
 
 WEIGHTS = {"s": 7, "b": 2, "d": 1}
+PLAN = {"township_x": [(30, 18, True), (20, 7, False)], "township_y": [(20, 9, False)]}
 
 
 def _cast(round_, codes, votes, rng, today):
@@ -23,20 +28,31 @@ def _cast(round_, codes, votes, rng, today):
         services.ballot_cast(code=code, ratings=ratings, comment="", today=today)
 
 
+def _seed_round(officer, village, plan, rng, today):
+    slips, votes, close = plan
+    round_ = services.round_open(user=officer, village=village, year=today.year, closes_on=today + datetime.timedelta(days=30))
+    _batch, codes = services.slips_issue(user=officer, round_=round_, count=slips)
+    _cast(round_, codes, votes, rng, today)
+    if close:
+        services.round_close(user=officer, round_=round_)
+    else:
+        cadre_id = round_.subjects.order_by("cadre_id").values_list("cadre_id", flat=True).first()
+        services.paper_tally_enter(user=officer, round_=round_, cadre_id=cadre_id, satisfied=6, basically=2, dissatisfied=1)
+
+
 def seed_evaluation(stdout=None):
-    officer = get_user_model().objects.filter(username="township_x").first()
-    if officer is None or EvaluationRound.objects.exists():
+    if EvaluationRound.objects.exists():
         return
     today = timezone.localdate()
-    villages = list(Village.objects.filter(township=officer.township, cadres__status="in_post").distinct().order_by("sort_order", "name")[:2])
     rng = random.Random("demo-evaluation")
-    for index, village in enumerate(villages):
-        round_ = services.round_open(
-            user=officer, village=village, year=today.year, closes_on=today + datetime.timedelta(days=30)
-        )
-        _batch, codes = services.slips_issue(user=officer, round_=round_, count=30 if index == 0 else 20)
-        _cast(round_, codes, 18 if index == 0 else 7, rng, today)
-        if index == 0:
-            services.round_close(user=officer, round_=round_)
+    made = 0
+    for username, plans in PLAN.items():
+        officer = get_user_model().objects.filter(username=username).first()
+        if officer is None:
+            continue
+        villages = Village.objects.filter(township=officer.township, cadres__status="in_post").distinct()
+        for village, plan in zip(villages.order_by("sort_order", "name"), plans, strict=False):
+            _seed_round(officer, village, plan, rng, today)
+            made += 1
     if stdout is not None:
-        stdout.write(f"  villagers' evaluation: {len(villages)} rounds\n")
+        stdout.write(f"  村民测评：{made} 个村")

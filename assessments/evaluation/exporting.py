@@ -21,7 +21,9 @@ def results_xlsx(*, results: RoundResults) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = str(round_.year)
-    sheet.append([_("%(village)s cadres: villagers' evaluation %(year)s") % {"village": round_.village.name, "year": round_.year}])
+    sheet.append(
+        [_("%(village)s cadres: villagers' evaluation %(year)s") % {"village": round_.village.name, "year": round_.year}]
+    )
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([_("Slips issued"), results.issued, _("used"), results.used, _("voided"), results.voided])
     header = [_("cadre"), _("ballots"), _("satisfied"), _("basically satisfied"), _("dissatisfied"), _("satisfaction (%)")]

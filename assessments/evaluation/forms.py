@@ -72,7 +72,10 @@ class BallotForm(forms.Form):
     """One radio group per cadre (a cadre may be left unrated) and an optional comment for the county."""
 
     comment = forms.CharField(
-        label=_("Comment (optional, read by the county only)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment (optional, read by the county only)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, subjects, **kwargs):

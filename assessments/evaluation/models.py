@@ -14,7 +14,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-
 def score_field(verbose_name, **kwargs):
     # Like assessments.models.fields.score_field (not imported: that package imports this module).
     return models.DecimalField(
@@ -24,6 +23,7 @@ def score_field(verbose_name, **kwargs):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         **kwargs,
     )
+
 
 MAX_SLIPS_PER_VILLAGE = 500
 

@@ -48,9 +48,7 @@ class Tally:
         return self.satisfied + self.basically + self.dissatisfied
 
     def __add__(self, other: "Tally") -> "Tally":
-        return Tally(
-            self.satisfied + other.satisfied, self.basically + other.basically, self.dissatisfied + other.dissatisfied
-        )
+        return Tally(self.satisfied + other.satisfied, self.basically + other.basically, self.dissatisfied + other.dissatisfied)
 
 
 def satisfaction(tally: Tally) -> Decimal | None:

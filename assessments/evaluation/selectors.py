@@ -10,7 +10,7 @@ from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import scope_for_user, township_allowed_for_user
 
 from . import rules
-from .models import Ballot, EvaluationCode, EvaluationRound, PaperTally, RoundCadre
+from .models import Ballot, EvaluationCode, EvaluationRound, PaperTally, RoundCadre, SlipBatch
 
 
 def can_read_evaluation(user: User) -> bool:
@@ -25,6 +25,11 @@ def can_read_comments(user: User) -> bool:
 
 def can_write_round(user: User, round_: EvaluationRound) -> bool:
     return township_allowed_for_user(user, round_.township_id) and round_.is_open
+
+
+def can_open_rounds(user: User) -> bool:
+    """Township staff open their villages' rounds; the county administrator any village's."""
+    return user.is_authenticated and (user.is_township_staff or user.is_county_admin)
 
 
 def township_allowed(user: User, round_: EvaluationRound) -> bool:
@@ -51,9 +56,10 @@ def code_row(digest: str) -> EvaluationCode | None:
 
 def ballot_cadres(round_id: int) -> list:
     return list(
-        RoundCadre.objects.filter(round_id=round_id).select_related("cadre").order_by("cadre__name", "cadre_id").only(
-            "cadre_id", "cadre__name", "round_id"
-        )
+        RoundCadre.objects.filter(round_id=round_id)
+        .select_related("cadre")
+        .order_by("cadre__name", "cadre_id")
+        .only("cadre_id", "cadre__name", "round_id")
     )
 
 
@@ -81,6 +87,17 @@ class ResultRow:
 
 
 @dataclass
+class BatchRow:
+    batch: SlipBatch
+    used: int
+    voided: int
+
+    @property
+    def unused(self) -> int:
+        return self.batch.count - self.used - self.voided
+
+
+@dataclass
 class RoundResults:
     round: EvaluationRound
     rows: list[ResultRow]
@@ -88,7 +105,7 @@ class RoundResults:
     used: int = 0
     voided: int = 0
     paper_ballots: int = 0
-    batches: list = field(default_factory=list)
+    batches: list[BatchRow] = field(default_factory=list)
 
     @property
     def turnout(self) -> Decimal | None:
@@ -108,7 +125,7 @@ class RoundResults:
         }
 
 
-def _counts(round_: EvaluationRound):
+def _counts(round_: EvaluationRound) -> dict[int, dict]:
     per_batch = (
         EvaluationCode.objects.filter(round=round_)
         .values("batch_id")
@@ -134,19 +151,17 @@ def round_results(round_: EvaluationRound) -> RoundResults:
             tally = tally + rules.Tally(paper.satisfied, paper.basically, paper.dissatisfied)
         rows.append(ResultRow(subject=subject, tally=tally, paper=paper, min_ballots=round_.min_ballots))
     counts = _counts(round_)
-    batches = list(round_.batches.select_related("issued_by").order_by("number"))
-    for batch in batches:
-        found = counts.get(batch.pk, {})
-        batch.used = found.get("used", 0)
-        batch.voided_count = found.get("voided", 0)
-        batch.unused = batch.count - batch.used - batch.voided_count
+    batches = [
+        BatchRow(batch, counts.get(batch.pk, {}).get("used", 0), counts.get(batch.pk, {}).get("voided", 0))
+        for batch in round_.batches.select_related("issued_by").order_by("number")
+    ]
     confirmed = [p for p in papers.values() if p.is_confirmed]
     return RoundResults(
         round=round_,
         rows=rows,
-        issued=sum(b.count for b in batches),
+        issued=sum(b.batch.count for b in batches),
         used=sum(b.used for b in batches),
-        voided=sum(b.voided_count for b in batches),
+        voided=sum(b.voided for b in batches),
         paper_ballots=max((p.satisfied + p.basically + p.dissatisfied for p in confirmed), default=0),
         batches=batches,
     )

@@ -4,6 +4,7 @@ but the ballot (no code, no time finer than the day) and the counters it adds to
 import datetime
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -102,7 +103,7 @@ def batch_void(*, user: User, batch: SlipBatch, reason: str) -> int:
     return voided
 
 
-def _refuse(message: str):
+def _refuse(message: str) -> NoReturn:
     raise ValidationError(message, code="refused")
 
 
@@ -148,7 +149,9 @@ def ballot_cast(*, code: str, ratings: Mapping[int, str], comment: str = "", tod
 
 
 @transaction.atomic
-def paper_tally_enter(*, user: User, round_: EvaluationRound, cadre_id: int, satisfied: int, basically: int, dissatisfied: int):
+def paper_tally_enter(
+    *, user: User, round_: EvaluationRound, cadre_id: int, satisfied: int, basically: int, dissatisfied: int
+) -> PaperTally:
     """Enter (or correct, before it is confirmed) the paper tally of one cadre."""
     locked = _writable(user, round_)
     if not RoundCadre.objects.filter(round=locked, cadre_id=cadre_id).exists():
@@ -159,7 +162,9 @@ def paper_tally_enter(*, user: User, round_: EvaluationRound, cadre_id: int, sat
     values = {"satisfied": satisfied, "basically": basically, "dissatisfied": dissatisfied, "entered_by": user}
     if tally is None:
         tally = PaperTally(round=locked, cadre_id=cadre_id, **values)
-        return audited_create(tally, actor=user, summary=_("Paper tally entered"), fields=("satisfied", "basically", "dissatisfied"))
+        return audited_create(
+            tally, actor=user, summary=_("Paper tally entered"), fields=("satisfied", "basically", "dissatisfied")
+        )
     audited_update(tally, actor=user, values=values, summary=_("Paper tally corrected"), always=True)
     return tally
 
@@ -214,7 +219,7 @@ def round_close(*, user: User, round_: EvaluationRound) -> list[RoundCadre]:
         subject.final_ballots = row.tally.ballots
         subject.final_satisfaction = row.satisfaction if row.shown else None
         subject.save(update_fields=["final_ballots", "final_satisfaction"])
-        if row.shown:
+        if row.shown and row.satisfaction is not None:
             applied[subject.cadre_id] = _apply_score(
                 user=user, round_=locked, cadre_id=subject.cadre_id, score=row.satisfaction, source=row.source
             )
@@ -256,5 +261,7 @@ def result_override(*, user: User, subject: RoundCadre, score: Decimal, reason: 
     if not _apply_score(
         user=user, round_=subject.round, cadre_id=subject.cadre_id, score=score, source=rules.override_source(reason.strip())
     ):
-        raise ValidationError(_("The %(year)s assessment is finalized; it can no longer be changed.") % {"year": subject.round.year})
+        raise ValidationError(
+            _("The %(year)s assessment is finalized; it can no longer be changed.") % {"year": subject.round.year}
+        )
     return subject

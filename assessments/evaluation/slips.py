@@ -119,14 +119,18 @@ def slips_xlsx(*, round_: EvaluationRound, codes: list[str], base: str, batch_nu
     book = Workbook()
     sheet = book.active
     sheet.title = str(round_.year)
-    sheet.append([_("%(village)s cadres: villagers' evaluation %(year)s") % {"village": round_.village.name, "year": round_.year}])
+    sheet.append(
+        [_("%(village)s cadres: villagers' evaluation %(year)s") % {"village": round_.village.name, "year": round_.year}]
+    )
     sheet["A1"].font = Font(bold=True, size=13)
     header = [_("No."), _("village"), _("year"), _("Evaluation code"), _("Ballot address")]
     sheet.append(header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for index, code in enumerate(codes, start=1):
-        sheet.append([f"{batch_number}-{index}", round_.village.name, round_.year, rules.display_code(code), ballot_url(base, code)])
+        sheet.append(
+            [f"{batch_number}-{index}", round_.village.name, round_.year, rules.display_code(code), ballot_url(base, code)]
+        )
     for column, width in zip("ABCDE", (8, 14, 8, 16, 48), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"

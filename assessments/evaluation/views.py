@@ -37,6 +37,7 @@ def _back(round_):
 @login_required
 def evaluation_list(request):
     _reader(request)
+    require(request.method != "POST" or selectors.can_open_rounds(request.user))
     form = RoundOpenForm(request.POST or None, user=request.user, initial={"closes_on": timezone.localdate()})
     rows = selectors.rounds_for_user(user=request.user)
     if request.method != "POST":
@@ -99,11 +100,12 @@ def evaluation_slips(request, pk):
 
 
 @login_required
+@require_POST
 def evaluation_void(request, pk, batch):
     round_ = _round(request, pk, write=True)
     batch_ = get_object_or_404(SlipBatch, round=round_, pk=batch)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and not form.is_valid():
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
         return _refused(request, round_, form)
     call = lambda: services.batch_void(user=request.user, batch=batch_, reason=form.cleaned_data["reason"])  # noqa: E731
     success = lambda n: _("%(count)s unused slips voided.") % {"count": n}  # noqa: E731
@@ -116,6 +118,7 @@ def _refused(request, round_, form):
 
 
 @login_required
+@require_POST
 def evaluation_close(request, pk):
     round_ = _round(request, pk, write=True)
     call = lambda: services.round_close(user=request.user, round_=round_)  # noqa: E731
@@ -123,11 +126,13 @@ def evaluation_close(request, pk):
 
 
 @login_required
+@require_POST
 def evaluation_paper(request, pk):
     round_ = _round(request, pk, write=True)
     form = PaperTallyForm(request.POST or None, subjects=[row.subject for row in selectors.round_results(round_).rows])
-    if request.method == "POST" and not form.is_valid():
+    if not form.is_valid():
         return _refused(request, round_, form)
+
     def call():
         data = dict(form.cleaned_data)
         return services.paper_tally_enter(user=request.user, round_=round_, cadre_id=data.pop("cadre"), **data)
@@ -137,6 +142,7 @@ def evaluation_paper(request, pk):
 
 
 @login_required
+@require_POST
 def evaluation_paper_confirm(request, pk, tally):
     round_ = _round(request, pk, write=True)
     tally_ = get_object_or_404(PaperTally, round=round_, pk=tally)
@@ -145,11 +151,12 @@ def evaluation_paper_confirm(request, pk, tally):
 
 
 @login_required
+@require_POST
 def evaluation_override(request, pk):
     round_ = _round(request, pk)
     require(selectors.township_allowed(request.user, round_))
     form = OverrideForm(request.POST or None, subjects=[row.subject for row in selectors.round_results(round_).rows])
-    if request.method == "POST" and not form.is_valid():
+    if not form.is_valid():
         return _refused(request, round_, form)
 
     def call():

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from assessments.evaluation import services
-from tests.factories import CadreFactory, UserFactory
 from cadre_mgmt.accounts.models import User
+from tests.factories import CadreFactory, UserFactory
 
 
 @pytest.fixture
@@ -25,9 +25,7 @@ def second_officer_x(township_x):
 
 @pytest.fixture
 def round_x(officer_x, village_x, cadres_x, today):
-    return services.round_open(
-        user=officer_x, village=village_x, year=today.year, closes_on=today + datetime.timedelta(days=10)
-    )
+    return services.round_open(user=officer_x, village=village_x, year=today.year, closes_on=today + datetime.timedelta(days=10))
 
 
 @pytest.fixture

@@ -116,17 +116,22 @@ def test_override_needs_a_reason_and_names_its_source(officer_x, round_x, codes_
     services.result_override(user=officer_x, subject=subject, score=Decimal("75"), reason="纸质测评补录")
     review = AnnualReview.objects.get(cadre=cadres_x[1])
     assert (review.mass_score, review.mass_source) == (Decimal("75.00"), "乡镇录入：纸质测评补录")
-    assert AuditRecord.objects.filter(summary__contains="乡镇").exists() or AuditRecord.objects.filter(
-        object_type="assessments.RoundCadre"
-    ).exists()
+    assert (
+        AuditRecord.objects.filter(summary__contains="乡镇").exists()
+        or AuditRecord.objects.filter(object_type="assessments.RoundCadre").exists()
+    )
 
 
 def test_paper_tally_counts_only_when_a_second_user_confirms(officer_x, second_officer_x, round_x, cadres_x):
     cadre = cadres_x[0]
-    tally = services.paper_tally_enter(user=officer_x, round_=round_x, cadre_id=cadre.pk, satisfied=8, basically=2, dissatisfied=0)
+    tally = services.paper_tally_enter(
+        user=officer_x, round_=round_x, cadre_id=cadre.pk, satisfied=8, basically=2, dissatisfied=0
+    )
     from assessments.evaluation.selectors import round_results
 
-    assert round_results(round_x).rows[[r.subject.cadre_id for r in round_results(round_x).rows].index(cadre.pk)].tally.ballots == 0
+    assert (
+        round_results(round_x).rows[[r.subject.cadre_id for r in round_results(round_x).rows].index(cadre.pk)].tally.ballots == 0
+    )
     with pytest.raises(ValidationError, match="另一"):
         services.paper_tally_confirm(user=officer_x, tally=tally)
     services.paper_tally_confirm(user=second_officer_x, tally=tally)
