@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -9,6 +10,7 @@ from pypdf import PdfReader
 from assessments.evaluation import rules, services
 from assessments.evaluation.models import Ballot
 
+from . import qrdecode
 from .conftest import vote
 
 
@@ -107,3 +109,16 @@ def test_open_through_the_page(client_for, officer_x, village_x, cadres_x):
     )
     assert response.status_code == 302
     assert services.selectors.rounds_for_user(user=officer_x).count() == 1
+
+
+@pytest.mark.skipif(not qrdecode.available(), reason="needs poppler-utils (pdftoppm) and libzbar0 to read the QR codes back")
+def test_the_qr_codes_on_the_slips_give_the_ballot_urls(client_for, officer_x, round_x):
+    response = client_for(officer_x).post(
+        reverse("assessments:evaluation_slips", args=[round_x.pk]), {"count": 8, "file_format": "pdf"}
+    )
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    printed = {rules.normalize_code(c) for c in text.split() if len(c) == 11 and c[5] == "-"}
+    urls = qrdecode.decode_qr_codes(response.content)
+    assert len(urls) == 8
+    assert {url.rsplit("/", 2)[-2] for url in urls} == printed
+    assert all(url.startswith("http://testserver/v/") for url in urls)
