@@ -32,8 +32,8 @@ class EvaluationRound(models.Model):
     """One village's evaluation for one year; the cadres in post at opening are the ones rated."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Voting open")
+        CLOSED = "closed", _("Closed, results frozen")
 
     township = models.ForeignKey("cadres.Township", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
     village = models.ForeignKey("cadres.Village", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+")
