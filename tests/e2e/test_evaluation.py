@@ -3,6 +3,7 @@ off) opens a slip's address, votes and sees the thank-you; reusing the code is r
 closes the round, sees the result, and the year-end page shows the score with its source."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -23,7 +24,7 @@ def two_cadres(village_x):
 
 
 def _codes_from(download) -> list[str]:
-    reader = PdfReader(io.BytesIO(open(download.path(), "rb").read()))
+    reader = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
     text = " ".join(page.extract_text() for page in reader.pages)
     return [rules.normalize_code(word) for word in text.split() if len(word) == 11 and word[5] == "-"]
 
