@@ -108,6 +108,10 @@ class RoundResults:
     batches: list[BatchRow] = field(default_factory=list)
 
     @property
+    def has_paper(self) -> bool:
+        return any(row.paper is not None for row in self.rows)
+
+    @property
     def turnout(self) -> Decimal | None:
         valid = self.issued - self.voided
         if valid <= 0:
