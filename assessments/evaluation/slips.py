@@ -45,6 +45,10 @@ def ballot_url(base: str, code: str) -> str:
     return f"{base.rstrip('/')}/v/{code}/"
 
 
+def font_available() -> bool:
+    return Path(settings.EVALUATION_SLIP_FONT).exists()
+
+
 def _font(pdf: FPDF) -> None:
     path = Path(settings.EVALUATION_SLIP_FONT)
     if not path.exists():

@@ -86,6 +86,8 @@ def evaluation_slips(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError("")
+        if form.cleaned_data["file_format"] == "pdf" and not slips.font_available():
+            raise ValidationError(_("The server has no Chinese font for the slips (install fonts-wqy-microhei)."))
         batch, codes = services.slips_issue(user=request.user, round_=round_, count=form.cleaned_data["count"])
     except ValidationError as exc:
         if exc.messages != [""]:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessments.evaluation import rules, services
+from assessments.evaluation import rules, services, slips
 from assessments.evaluation.models import Ballot
 
 from . import qrdecode
@@ -45,6 +45,10 @@ def test_wrong_codes_are_rate_limited_per_address(client, settings, codes_x):
     assert other.status_code == 200
 
 
+needs_font = pytest.mark.skipif(not slips.font_available(), reason="needs Debian's fonts-wqy-microhei (EVALUATION_SLIP_FONT)")
+
+
+@needs_font
 def test_slips_pdf_holds_the_codes_and_the_qr_code_the_url(client_for, officer_x, round_x):
     client = client_for(officer_x)
     response = client.post(reverse("assessments:evaluation_slips", args=[round_x.pk]), {"count": 9, "file_format": "pdf"})
@@ -111,6 +115,7 @@ def test_open_through_the_page(client_for, officer_x, village_x, cadres_x):
     assert services.selectors.rounds_for_user(user=officer_x).count() == 1
 
 
+@needs_font
 @pytest.mark.skipif(not qrdecode.available(), reason="needs poppler-utils (pdftoppm) and libzbar0 to read the QR codes back")
 def test_the_qr_codes_on_the_slips_give_the_ballot_urls(client_for, officer_x, round_x):
     response = client_for(officer_x).post(
@@ -122,3 +127,12 @@ def test_the_qr_codes_on_the_slips_give_the_ballot_urls(client_for, officer_x, r
     assert len(urls) == 8
     assert {url.rsplit("/", 2)[-2] for url in urls} == printed
     assert all(url.startswith("http://testserver/v/") for url in urls)
+
+
+def test_without_the_font_the_pdf_is_refused_before_any_code_is_issued(client_for, settings, officer_x, round_x):
+    settings.EVALUATION_SLIP_FONT = "/nonexistent/font.ttc"
+    response = client_for(officer_x).post(
+        reverse("assessments:evaluation_slips", args=[round_x.pk]), {"count": 3, "file_format": "pdf"}
+    )
+    assert response.status_code == 400 and "中文字体" in response.content.decode()
+    assert not round_x.batches.exists()
