@@ -8,8 +8,9 @@
 """
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -71,8 +72,13 @@ class ResultSerializer(serializers.Serializer):
         return "" if row.subject.round.is_open else row.source
 
 
+@extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100})
+class YearFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
 class RoundFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("year"))
+    year = YearFilter(label=_("year"), min_value=2000, max_value=2100)
 
     class Meta:
         model = EvaluationRound
