@@ -27,9 +27,11 @@ from .models import MAX_SLIPS_PER_VILLAGE, Ballot, EvaluationCode, EvaluationRou
 ROUND_FIELDS = ("village", "year", "closes_on", "min_ballots")
 
 
-def _writable(user: User, round_: EvaluationRound) -> EvaluationRound:
-    """The round locked for the write, after the township check; a closed round refuses every change."""
-    require_township(user, round_.township_id)
+def _writable(user: User | None, round_: EvaluationRound) -> EvaluationRound:
+    """The round locked for the write, after the township check (none for the scheduled closing, user
+    None); a closed round refuses every change."""
+    if user is not None:
+        require_township(user, round_.township_id)
     locked = EvaluationRound.objects.select_for_update().get(pk=round_.pk)
     if not locked.is_open:
         raise ValidationError(_("This evaluation is closed; nothing in it can change."))
@@ -192,7 +194,7 @@ def paper_tally_confirm(*, user: User, tally: PaperTally) -> PaperTally:
     return tally
 
 
-def _apply_score(*, user: User, round_: EvaluationRound, cadre_id: int, score: Decimal, source: str) -> bool:
+def _apply_score(*, user: User | None, round_: EvaluationRound, cadre_id: int, score: Decimal, source: str) -> bool:
     """Write the mass-evaluation score of the cadre's annual review of the round's year, if that year is open."""
     year = open_year_for(user=user, township=round_.township, year=round_.year)
     if year is None:
@@ -208,11 +210,12 @@ def _apply_score(*, user: User, round_: EvaluationRound, cadre_id: int, score: D
 
 
 @transaction.atomic
-def round_close(*, user: User, round_: EvaluationRound) -> list[RoundCadre]:
+def round_close(*, user: User | None, round_: EvaluationRound) -> list[RoundCadre]:
     """Close the round: freeze each cadre's result and, once, fill the annual mass-evaluation score
     (only for results shown, i.e. from the threshold on). After this nothing in the round changes."""
     locked = _writable(user, round_)
     results = selectors.round_results(locked)
+    when = {"closed_by": user, "closed_at": timezone.now()}
     applied = {}
     for row in results.rows:
         subject = row.subject
@@ -226,7 +229,7 @@ def round_close(*, user: User, round_: EvaluationRound) -> list[RoundCadre]:
     audited_update(
         locked,
         actor=user,
-        values={"status": EvaluationRound.Status.CLOSED, "closed_by": user, "closed_at": timezone.now()},
+        values={"status": EvaluationRound.Status.CLOSED, **when},
         fields=("status",),
         summary=_("Mass evaluation closed"),
         action=AuditRecord.Action.DECIDE,
@@ -265,3 +268,12 @@ def result_override(*, user: User, subject: RoundCadre, score: Decimal, reason: 
             _("The %(year)s assessment is finalized; it can no longer be changed.") % {"year": subject.round.year}
         )
     return subject
+
+
+def rounds_close_due(*, today: datetime.date | None = None) -> int:
+    """Close every open round whose closing date has passed (the daily job); returns how many."""
+    today = today or timezone.localdate()
+    due = list(EvaluationRound.objects.filter(status=EvaluationRound.Status.OPEN, closes_on__lt=today).select_related("township"))
+    for round_ in due:
+        round_close(user=None, round_=round_)
+    return len(due)

@@ -38,8 +38,10 @@ FINAL_FIELDS = (
 )
 
 
-def _open_year(*, user: User, township: Township, year: int, policy: AssessmentPolicy | None = None) -> TownshipYear:
-    require_township(user, township.pk)
+def _open_year(*, user: User | None, township: Township, year: int, policy: AssessmentPolicy | None = None) -> TownshipYear:
+    # user None: a scheduled job (the villagers' evaluation closing on its date), audited as the system.
+    if user is not None:
+        require_township(user, township.pk)
     ty = TownshipYear.objects.select_for_update().filter(township=township, year=year).first()
     if ty is None:
         ty = TownshipYear(township=township, year=year, **selectors.default_year_values(policy or selectors.current_policy()))
@@ -49,7 +51,7 @@ def _open_year(*, user: User, township: Township, year: int, policy: AssessmentP
     return ty
 
 
-def open_year_for(*, user: User, township: Township, year: int) -> TownshipYear | None:
+def open_year_for(*, user: User | None, township: Township, year: int) -> TownshipYear | None:
     """The township's year, opened if need be, for a write that comes from elsewhere (the villagers'
     evaluation); None once the year is finalized (its scores no longer change)."""
     try:

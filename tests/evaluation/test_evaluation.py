@@ -160,3 +160,22 @@ def test_at_most_500_slips_a_village(officer_x, round_x):
     services.slips_issue(user=officer_x, round_=round_x, count=490)
     with pytest.raises(ValidationError):
         services.slips_issue(user=officer_x, round_=round_x, count=11)
+
+
+def test_the_daily_job_closes_rounds_past_their_date_once(round_x, codes_x, cadres_x):
+    from assessments.tasks import close_due_evaluations
+
+    vote(codes_x[:5], cadres_x[:1], "s")
+    assert services.rounds_close_due(today=round_x.closes_on) == 0
+    assert services.rounds_close_due(today=round_x.closes_on + datetime.timedelta(days=1)) == 1
+    round_x.refresh_from_db()
+    assert round_x.status == "closed" and round_x.closed_by is None
+    assert AnnualReview.objects.get(cadre=cadres_x[0]).mass_score == Decimal("100.00")
+    assert AuditRecord.objects.filter(summary="群众测评结束", actor=None).count() == 1
+    assert close_due_evaluations() == 0
+
+
+def test_a_vote_writes_no_audit_record(codes_x, cadres_x):
+    before = AuditRecord.objects.count()
+    vote(codes_x[:2], cadres_x)
+    assert AuditRecord.objects.count() == before
