@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cadre_mgmt.accounts.models import User
@@ -40,6 +41,20 @@ def rounds_for_user(*, user: User) -> QuerySet[EvaluationRound]:
     if not can_read_evaluation(user):
         return EvaluationRound.objects.none()
     return scope_for_user(EvaluationRound.objects.select_related("township", "village"), user)
+
+
+def _code_count(**status: str) -> Subquery:
+    codes = EvaluationCode.objects.filter(round=OuterRef("pk"), **status).order_by().values("round")
+    return Subquery(codes.annotate(n=Count("pk")).values("n")[:1])
+
+
+def rounds_with_counts(*, user: User) -> QuerySet[EvaluationRound]:
+    """The rounds with their slips' counts (issued, used, voided) in the same query: the list page and the API."""
+    return rounds_for_user(user=user).annotate(
+        slips_issued=Coalesce(_code_count(), 0),
+        slips_used=Coalesce(_code_count(status=EvaluationCode.Status.USED), 0),
+        slips_voided=Coalesce(_code_count(status=EvaluationCode.Status.VOIDED), 0),
+    )
 
 
 def round_for_user(*, user: User, pk: int) -> EvaluationRound:

@@ -39,7 +39,7 @@ def evaluation_list(request):
     _reader(request)
     require(request.method != "POST" or selectors.can_open_rounds(request.user))
     form = RoundOpenForm(request.POST or None, user=request.user, initial={"closes_on": timezone.localdate()})
-    rows = selectors.rounds_for_user(user=request.user)
+    rows = selectors.rounds_with_counts(user=request.user)
     if request.method != "POST":
         return list_page(request, "assessments/evaluation_list.html", rows, {"form": form})
     return submit_form(

@@ -136,3 +136,13 @@ def test_without_the_font_the_pdf_is_refused_before_any_code_is_issued(client_fo
     )
     assert response.status_code == 400 and "中文字体" in response.content.decode()
     assert not round_x.batches.exists()
+
+
+def test_the_api_lists_rounds_with_counts_in_a_fixed_number_of_queries(
+    client_for, county_approver, officer_x, round_x, codes_x, django_assert_max_num_queries
+):
+    client = client_for(county_approver)
+    with django_assert_max_num_queries(8):
+        body = client.get("/api/v1/evaluation/rounds/").json()
+    assert body["results"][0]["slips"] == {"issued": 10, "used": 0, "voided": 0}
+    assert "codes" not in str(body) and not any(code in str(body) for code in codes_x)
