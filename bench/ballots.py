@@ -10,6 +10,7 @@ import datetime
 import statistics
 import threading
 import time
+from collections import defaultdict
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -76,7 +77,7 @@ def measure_ballot_page(codes, *, requests=200):
 
 
 def _voter(codes, lock, deadline, outcome):
-    client = Client()
+    client = Client(raise_request_exception=False)
     try:
         while time.perf_counter() < deadline:
             with lock:
@@ -87,7 +88,7 @@ def _voter(codes, lock, deadline, outcome):
             data = {f"c{c}": "sbd"[(c + len(codes)) % 3] for c in cadres}
             response = client.post(reverse("evaluation_ballot", args=[code]), data)
             with lock:
-                outcome["ok" if response.status_code == 302 else "refused"] += 1
+                outcome["ok" if response.status_code == 302 else f"status_{response.status_code}"] += 1
     finally:
         connection.close()
 
@@ -99,7 +100,7 @@ def measure_concurrent_voters(codes, *, voters=20, seconds=30):
     before = Ballot.objects.filter(round_id__in=round_ids).count()
     queue = [(round_id, code) for round_id, per_round in codes.items() for code in per_round]
     cadres = {r: list(RoundCadre.objects.filter(round_id=r).values_list("cadre_id", flat=True)) for r in round_ids}
-    outcome = {"ok": 0, "refused": 0, "cadres": cadres}
+    outcome = defaultdict(int, {"cadres": cadres})
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
     threads = [threading.Thread(target=_voter, args=(queue, lock, deadline, outcome)) for _ in range(voters)]
@@ -126,7 +127,7 @@ def measure_concurrent_voters(codes, *, voters=20, seconds=30):
         "voters": voters,
         "seconds": round(elapsed, 1),
         "votes_accepted": outcome["ok"],
-        "votes_refused": outcome["refused"],
+        "votes_refused": {k: v for k, v in outcome.items() if k.startswith("status_")},
         "votes_per_second": round(outcome["ok"] / elapsed, 1) if elapsed else None,
         "lost_ballots": max(0, outcome["ok"] - stored),
         "double_counted": max(0, stored - outcome["ok"]) + max(0, used - outcome["ok"]) + mismatched,

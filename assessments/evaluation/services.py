@@ -8,7 +8,7 @@ from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,10 +144,26 @@ def ballot_cast(*, code: str, ratings: Mapping[int, str], comment: str = "", tod
         Ballot.objects.create(
             round_id=row.round_id, cast_on=today, ratings={str(k): v for k, v in sorted(ratings.items())}, comment=comment[:500]
         )
-        counter = {"s": "satisfied", "b": "basically", "d": "dissatisfied"}
-        for rating, cadre_ids in rules.by_rating(ratings).items():
-            field = counter[rating]
-            RoundCadre.objects.filter(round_id=row.round_id, cadre_id__in=cadre_ids).update(**{field: F(field) + 1})
+        _count_ballot(row.round_id, ratings)
+
+
+COUNTERS = {"s": "satisfied", "b": "basically", "d": "dissatisfied"}
+
+
+def _count_ballot(round_id: int, ratings: Mapping[int, str]) -> None:
+    """Add one ballot to the cadres' counters in one UPDATE, after locking the rows in cadre order:
+    two ballots rating the same cadres differently then never wait on each other in opposite orders
+    (without the ordered lock, PostgreSQL found deadlocks with 20 voters at once)."""
+    rated = RoundCadre.objects.filter(round_id=round_id, cadre_id__in=list(ratings))
+    list(rated.select_for_update().order_by("cadre_id").values_list("pk", flat=True))
+    grouped = rules.by_rating(ratings)
+    rated.update(
+        **{
+            field: F(field) + Case(When(cadre_id__in=grouped.get(rating, []), then=Value(1)), default=Value(0))
+            for rating, field in COUNTERS.items()
+            if rating in grouped
+        }
+    )
 
 
 @transaction.atomic
