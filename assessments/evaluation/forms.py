@@ -89,6 +89,16 @@ class BallotForm(forms.Form):
             self.cadre_fields.append((subject.cadre_id, name))
         self.order_fields([name for _id, name in self.cadre_fields] + ["comment"])
 
+    def rows(self) -> list[tuple[str, str, list[tuple[str, str, bool]]]]:
+        """(field name, cadre name, [(value, label, checked)]) for the template's own radio buttons: the
+        page renders dozens of them, and Django's per-widget templates were most of its time."""
+        choices = [(value, str(label)) for value, label in Ballot.Rating.choices]
+        picked = self.data if self.is_bound else {}
+        return [
+            (name, self.fields[name].label, [(value, label, picked.get(name) == value) for value, label in choices])
+            for _cadre_id, name in self.cadre_fields
+        ]
+
     def ratings(self) -> dict[int, str]:
         return {cadre_id: self.cleaned_data[name] for cadre_id, name in self.cadre_fields if self.cleaned_data.get(name)}
 
