@@ -63,7 +63,8 @@ def test_measurements_run_and_report_numbers(county):
         assert result["review_queries"] > 0
 
 
-@pytest.mark.django_db(transaction=True)
+# Threads vote: a transactional database, its data-migration rows (posts) restored after the flush.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_ballot_bench_runs_and_reads_the_tallies_back():
     from bench import ballots
 
