@@ -35,6 +35,8 @@ TARGETS = {
     "export_peak_mb": 150,
     "page_queries": 10,
     "page_p95_ms": 100,
+    "ballot_p95_ms": 50,
+    "ballot_queries": 6,
 }
 
 
@@ -59,7 +61,7 @@ def parse_args(argv=None):
     parser.add_argument("--requests", type=int, default=200, help="requests per page (at least 200 for the report)")
     parser.add_argument("--reuse", action="store_true", help="measure the existing bench database again, no generation")
     parser.add_argument("--no-workers", action="store_true", help="skip the two-worker review")
-    parser.add_argument("--only", help="comma-separated measurements: roster,export,review,workers,pages,ledger")
+    parser.add_argument("--only", help="comma-separated measurements: roster,export,review,workers,pages,ledger,ballots")
     parser.add_argument("--child", choices=["export", "start-review"], help=argparse.SUPPRESS)
     parser.add_argument("--roster", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--user", help=argparse.SUPPRESS)
@@ -139,6 +141,12 @@ def verdicts(results):
     for name, page in results.get("pages", {}).items():
         add(f"page {name} queries", page["queries"], TARGETS["page_queries"])
         add(f"page {name} p95_ms", page["p95_ms"], TARGETS["page_p95_ms"])
+    if "ballot_page" in results:
+        add("ballot page p95_ms", results["ballot_page"]["p95_ms"], TARGETS["ballot_p95_ms"])
+        add("ballot page queries", results["ballot_page"]["queries"], TARGETS["ballot_queries"])
+    if "concurrent_voting" in results:
+        add("voting: lost ballots", results["concurrent_voting"]["lost_ballots"], 0)
+        add("voting: double-counted", results["concurrent_voting"]["double_counted"], 0)
     return rows
 
 
@@ -169,6 +177,9 @@ def print_table(results):
         "export_peak_rss_mb",
         "ledger_save_ms",
         "ledger_save_queries",
+        "ballots_load_seconds",
+        "ballot_page",
+        "concurrent_voting",
     ):
         if key in results:
             print(f"{key:<{width}} {results[key]}")
@@ -189,7 +200,7 @@ def main(argv=None):
         return run_child(args)
     url = database_url()
     broker = os.environ.get("BENCH_BROKER_URL", DEFAULT_BROKER)
-    only = set(args.only.split(",")) if args.only else {"roster", "export", "review", "workers", "pages", "ledger"}
+    only = set(args.only.split(",")) if args.only else {"roster", "export", "review", "workers", "pages", "ledger", "ballots"}
     if args.no_workers:
         only.discard("workers")
     media_root = Path(tempfile.mkdtemp(prefix="cadre-bench-media-"))
@@ -251,6 +262,10 @@ def main(argv=None):
         if "ledger" in only:
             log("saving ledger entries")
             results.update(measure.measure_ledger_save(officer=users["officer"]))
+        if "ballots" in only:
+            from bench import ballots
+
+            results.update(ballots.measure_ballots(admin=users["admin"], requests=args.requests, log=log))
         results.update(per_thousand(results))
         results["total_seconds"] = round(time.perf_counter() - started, 1)
         results["targets"] = [

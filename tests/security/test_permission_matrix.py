@@ -83,6 +83,7 @@ POST_COUNTY_ADMIN_ONLY = "POST login | ok | 403 | 403 | 403 | 403"
 POST_OF_READ_PAGES = {
     "assessments:ledger": "POST login | ok | 403 | ok | 403 | 403",
     "ranks:grading_approve_all": POST_COUNTY_APPROVERS,
+    "assessments:evaluation_list": "POST login | ok | 403 | ok | 403 | 403",  # opening a round
 }
 
 MATRIX = {
@@ -179,6 +180,20 @@ MATRIX = {
     "assessments:year_finalize": TOWNSHIP_WRITERS,
     "assessments:year_confirm": POST_COUNTY_APPROVERS,
     "assessments:year_return": POST_COUNTY_APPROVERS,
+    # villagers' evaluation (assessments/evaluation): the assessment readers read, township writers write;
+    # the ballot pages are public (no account): an unknown code is a 404 for everyone.
+    "assessments:evaluation_list": ASSESSMENT_READERS,
+    "assessments:evaluation_detail": ASSESSMENT_OBJECT,
+    "assessments:evaluation_export": ASSESSMENT_OBJECT,
+    "assessments:evaluation_slips": POST_TOWNSHIP_WRITERS_OBJECT,
+    "assessments:evaluation_void": POST_TOWNSHIP_WRITERS_OBJECT,
+    "assessments:evaluation_close": POST_TOWNSHIP_WRITERS_OBJECT,
+    "assessments:evaluation_paper": POST_TOWNSHIP_WRITERS_OBJECT,
+    "assessments:evaluation_paper_confirm": POST_TOWNSHIP_WRITERS_OBJECT,
+    "assessments:evaluation_override": POST_TOWNSHIP_WRITERS_OBJECT,
+    "evaluation_start": "200 | 200 | 200 | 200 | 200 | 200",
+    "evaluation_thanks": "200 | 200 | 200 | 200 | 200 | 200",
+    "evaluation_ballot": "404 | 404 | 404 | 404 | 404 | 404",
     # incentives -------------------------------------------------------------------------------------------------
     "incentives:commendation_list": INCENTIVE_READERS,
     "incentives:commendation_export": INCENTIVE_READERS,  # the export of the list page, same readers
@@ -251,6 +266,9 @@ MATRIX = {
     "api:cadre-list": API_SIGNED_IN,
     "api:cadre-detail": "401 | 200 | 200 | 200/404 | 200 | 200",
     "api:ledger-category-list": API_ASSESSMENT_READERS,
+    "api:evaluation-round-list": API_ASSESSMENT_READERS,
+    "api:evaluation-round-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
+    "api:evaluation-round-results": "401 | 200 | 200 | 200/404 | 403 | 403",
     "api:ledger-entry-list": API_ASSESSMENT_READERS,
     "api:ledger-entry-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
     # Scores lists need ?year= (a 400 names the missing filter) — the refusal of the others comes first.
@@ -287,7 +305,7 @@ TOWNSHIP = object()
 
 
 def build_targets():
-    from assessments.models import LedgerEntry
+    from assessments.models import EvaluationRound, LedgerEntry, PaperTally, SlipBatch
     from cadre_mgmt.audit.models import AuditRecord
     from cadre_mgmt.cadres.models import Cadre, CadreImport
     from incentives.models import HardshipAid, PoliticalRecommendation
@@ -316,7 +334,26 @@ def build_targets():
         obj = _first(RectificationItem.objects.filter(village__township=t))
         return {"pk": obj.inspection_id, "item_pk": obj.pk}, {}
 
+    def open_round(t):
+        return {"pk": _first(EvaluationRound.objects.filter(township=t, status="open")).pk}, {}
+
+    def batch(t):
+        obj = _first(SlipBatch.objects.filter(round__township=t, round__status="open"))
+        return {"pk": obj.round_id, "batch": obj.pk}, {}
+
+    def tally(t):
+        obj = _first(PaperTally.objects.filter(round__township=t, round__status="open"))
+        return {"pk": obj.round_id, "tally": obj.pk}, {}
+
+    evaluation = {
+        f"assessments:evaluation_{name}": open_round for name in ("detail", "export", "slips", "close", "paper", "override")
+    }
+    evaluation |= {"assessments:evaluation_void": batch, "assessments:evaluation_paper_confirm": tally}
+    evaluation |= {f"api:evaluation-round-{name}": open_round for name in ("detail", "results")}
+    evaluation["evaluation_ballot"] = lambda t: ({"code": "ABCDEFGHJK"}, {})
+
     return {
+        **evaluation,
         "cadres:detail": _pk(Cadre, township=TOWNSHIP),
         "cadres:edit": _pk(Cadre, township=TOWNSHIP),
         "cadres:leave": _pk(Cadre, township=TOWNSHIP),
