@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test venv deps dev-deps lint typecheck messages e2e bench bench-quick clean
+.PHONY: run test venv deps dev-deps lint typecheck messages e2e bench bench-curve bench-quick clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -64,6 +64,10 @@ e2e: $(VENV)/.dev-deps
 # cadre_bench (BENCH_DATABASE_URL), loads SCALE cadres, measures, prints a table, writes bench/results.json.
 bench: $(VENV)/.deps
 	$(PY) bench/run.py --scale $(or $(SCALE),100000)
+
+# The scaling curve: 10,000, 100,000 and 300,000 cadres, seconds per 1,000 of review, roster and export.
+bench-curve: $(VENV)/.deps
+	$(PY) bench/curve.py
 
 bench-quick: $(VENV)/.deps
 	$(PY) bench/run.py --scale $(or $(SCALE),10000) --output bench/results-quick.json

@@ -5,6 +5,8 @@ with an allowed extension. Attachments are stored under MEDIA_ROOT with a random
 only through a view that checks the user may see the entry (never a public /media/ URL).
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -64,3 +66,12 @@ def check_attachment(upload):
         if not any(name.startswith(OFFICE_PART[extension]) for name in names):
             raise ValidationError(_("The file's content does not match its .%(ext)s extension.") % {"ext": extension})
     return extension
+
+
+def store_attachment(upload, *, storage, folder: str) -> tuple[str, str]:
+    """Check ``upload`` and save it under ``folder`` with a random name; return (stored name, original name).
+
+    The uploaded name is kept only as the download name (at most 120 characters, its end kept)."""
+    extension = check_attachment(upload)
+    stored = storage.save(f"{folder}/{uuid.uuid4().hex}.{extension}", upload)
+    return stored, (upload.name or "")[-120:]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .evaluation import urls as evaluation_urls
 
 app_name = "assessments"
 
@@ -25,3 +26,4 @@ urlpatterns = [
     path("years/<int:year>/confirm/", views.year_confirm, name="year_confirm"),
     path("years/<int:year>/return/", views.year_return, name="year_return"),
 ]
+urlpatterns += evaluation_urls.urlpatterns

@@ -51,16 +51,16 @@ def clear_reviews():
 
     On PostgreSQL the proposal rounds (ProposalStep) are append-only: migration 0011's row trigger
     (BEFORE UPDATE OR DELETE ... FOR EACH ROW) refuses deleting them, and so a cascading delete of the
-    proposals. TRUNCATE fires no row trigger, so the four tables of the review are emptied in one TRUNCATE
+    proposals. TRUNCATE fires no row trigger, so the five tables of the review (round attachments too) go in one TRUNCATE
     naming all of them (no CASCADE: a table of another part referencing them would make it fail, not be
     emptied with them). Elsewhere (SQLite, no trigger) the ORM deletes them."""
     PromotionReview, ReviewBatch, Proposal = _models()
     step = Proposal.steps.rel.related_model
+    attachment = step.attachments.rel.related_model
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            tables = ", ".join(
-                connection.ops.quote_name(model._meta.db_table) for model in (step, Proposal, ReviewBatch, PromotionReview)
-            )
+            models = (attachment, step, Proposal, ReviewBatch, PromotionReview)
+            tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
             with connection.cursor() as cursor:
                 # Deferred foreign-key checks of rows written in this transaction would make TRUNCATE
                 # refuse ("pending trigger events"): run them now.

@@ -274,6 +274,16 @@ AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", None)
 # Chains per day: that many transactions append at once without waiting (8 measured in docs/security.md).
 AUDIT_CHAIN_PARTITIONS = env_int("AUDIT_CHAIN_PARTITIONS", 8, minimum=1)
 
+# Mass evaluation (assessments/evaluation): the villagers' one-time codes are kept only as HMAC-SHA256 digests
+# under this key (default: derived from SECRET_KEY). The slips print the ballot address as
+# EVALUATION_BASE_URL + /v/<code>/ (default: the address the township's browser used) in the CJK font below.
+# Changing the key makes every slip already printed unusable.
+EVALUATION_CODE_KEY = env_str("EVALUATION_CODE_KEY", None)
+EVALUATION_BASE_URL = env_str("EVALUATION_BASE_URL", "")
+EVALUATION_SLIP_FONT = env_str("EVALUATION_SLIP_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+# Wrong codes typed on the ballot page, per address (django-ratelimit, counted in the default cache).
+EVALUATION_WRONG_CODE_RATE = env_str("EVALUATION_WRONG_CODE_RATE", "10/h")
+
 # Celery: with no broker, tasks run eagerly in-process so the local run needs no Redis.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", None)
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
@@ -364,7 +374,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # fontTools (used by fpdf2 for the evaluation slips) logs every font subset at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # REST API (/api/v1/): token auth for machine clients, session auth for the browser; same scoping as pages.

@@ -30,6 +30,8 @@ urlpatterns = [
     path("incentives/", include("incentives.urls")),
     path("supervision/", include("supervision.urls")),
     path("api/", include("cadre_mgmt.api.urls")),
+    # The villagers' ballot (assessments/evaluation): a short public address printed on the slips, no sign-in.
+    path("v/", include("assessments.evaluation.ballot_urls")),
     path("admin/", admin.site.urls),
 ]
 

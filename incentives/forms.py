@@ -35,7 +35,7 @@ class CommendationForm(CadreChoiceMixin, forms.Form):
         required=False,
         help_text=_("For an honour given to the village: it counts for its Party secretary and director."),
     )
-    level = forms.ChoiceField(label=_("level"), choices=CommendationLevel.choices)
+    level = forms.ChoiceField(label=_("commendation level"), choices=CommendationLevel.choices)
     title = forms.CharField(label=_("title"), max_length=200)
     issuer = forms.CharField(label=_("issuer"), max_length=100)
     awarded_on = forms.DateField(label=_("awarded on"), widget=DateInput())
@@ -84,7 +84,7 @@ class InsuranceForm(CadreChoiceMixin, forms.Form):
 class RecommendationForm(CadreChoiceMixin, forms.Form):
     cadre = formfields.ModelChoiceField(label=_("cadre"), queryset=None)
     kind = forms.ChoiceField(label=_("recommended as"), choices=PoliticalRecommendation.Kind.choices)
-    level = forms.ChoiceField(label=_("level"), choices=PoliticalRecommendation.Level.choices)
+    level = forms.ChoiceField(label=_("recommendation level"), choices=PoliticalRecommendation.Level.choices)
     recommended_on = forms.DateField(label=_("recommended on"), widget=DateInput())
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 

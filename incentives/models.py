@@ -20,7 +20,7 @@ class CommendationLevel(models.TextChoices):
 class CommendationPoints(models.Model):
     """The county's points table for commendations (DESIGN §5), edited by the county administrator."""
 
-    level = models.CharField(_("level"), max_length=10, choices=CommendationLevel.choices, unique=True)
+    level = models.CharField(_("commendation level"), max_length=10, choices=CommendationLevel.choices, unique=True)
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -51,7 +51,7 @@ class Commendation(Recorded):
         on_delete=models.PROTECT,
         related_name="commendations",
     )
-    level = models.CharField(_("level"), max_length=10, choices=CommendationLevel.choices)
+    level = models.CharField(_("commendation level"), max_length=10, choices=CommendationLevel.choices)
     title = models.CharField(_("title"), max_length=200)
     issuer = models.CharField(_("issuer"), max_length=100)
     awarded_on = models.DateField(_("awarded on"))
@@ -163,7 +163,7 @@ class PoliticalRecommendation(models.Model):
 
     cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="recommendations")
     kind = models.CharField(_("recommended as"), max_length=20, choices=Kind.choices)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    level = models.CharField(_("recommendation level"), max_length=10, choices=Level.choices)
     recommended_on = models.DateField(_("recommended on"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECOMMENDED)
     note = models.CharField(_("note"), max_length=200, blank=True)

@@ -166,7 +166,7 @@ class SanctionForm(forms.Form):
         required=False,
         help_text=_("Leave empty for the default effect period of the sanction type."),
     )
-    decided_by_body = forms.CharField(label=_("decided by"), max_length=100, required=False)
+    decided_by_body = forms.CharField(label=_("deciding authority"), max_length=100, required=False)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}))
     petition = formfields.ModelChoiceField(label=_("linked petition"), queryset=None, required=False)
 

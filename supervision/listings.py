@@ -141,7 +141,7 @@ SANCTIONS = ListExport(
         Column(_("type"), lambda s: s.get_severity_display(), 16),
         Column(_("effective until"), attrgetter("effective_until"), 12),
         Column(_("status"), _sanction_in_effect, 8),
-        Column(_("decided by"), attrgetter("decided_by_body"), 14),
+        Column(_("deciding authority"), attrgetter("decided_by_body"), 14),
         Column(_("description"), attrgetter("description"), 40),
     ),
 )
@@ -150,7 +150,7 @@ SANCTIONS = ListExport(
 def _investigation_status(case):
     if case.closed_on:
         return _("Concluded")
-    return _("Open") + ("（" + str(_("Suspended")) + "）" if case.suspended else "")
+    return _("Case open") + ("（" + str(_("Suspended")) + "）" if case.suspended else "")
 
 
 INVESTIGATIONS = ListExport(

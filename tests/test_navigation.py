@@ -36,7 +36,7 @@ def test_the_county_administrators_header_is_grouped_in_chinese_terms(county_adm
     assert shape(header(county_admin)["nav_entries"]) == [
         "工作台",
         "村干部",
-        ("考核", ["台账", "考核"]),
+        ("考核", ["台账", "考核", "村民测评"]),
         ("职级与补贴", ["补贴花名册", "初始定级", "职级阶梯设置"]),
         ("晋升评审", ["评审建议", "评审运行记录", "晋升规则"]),
         "激励保障",

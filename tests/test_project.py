@@ -203,3 +203,18 @@ def test_make_test_runs_lint_typecheck_and_pytest():
     assert prerequisites.split()[-2:] == ["lint", "typecheck"] and "pytest" in recipe
     assert "--enable=duplicate-code" in rules["lint"][1]
     assert "mypy" in rules["typecheck"][1]
+
+
+def test_no_msgid_is_given_two_chinese_texts():
+    """The fragments are merged into one catalog, the last file winning: a msgid translated twice shows one
+    of them everywhere (职级 for a commendation's level, 未整改 for a quarter not started). A word that means
+    two things gets two msgids ("commendation level", "Rectification not started")."""
+    import json
+    from collections import defaultdict
+
+    texts = defaultdict(dict)
+    for fragment in sorted((Path(__file__).resolve().parent.parent / "locale/zh_Hans/fragments").glob("*.json")):
+        for msgid, text in json.loads(fragment.read_text(encoding="utf-8")).items():
+            texts[msgid][fragment.name] = text
+    clashes = {msgid: files for msgid, files in texts.items() if len(set(files.values())) > 1}
+    assert not clashes, clashes

@@ -6,6 +6,7 @@ them (``rules.py``), never typed. A quarter closed by its township locks its sco
 ledger entries dated in it; a finalized year locks its review scores and settings.
 """
 
+from ..evaluation.models import Ballot, EvaluationCode, EvaluationRound, PaperTally, RoundCadre, SlipBatch
 from .fields import PERCENT_VALIDATORS, SCORE_VALIDATORS, percent_field, score_field
 from .ledger import LedgerCategory, LedgerEntry
 from .policy import AssessmentPolicy, DefaultQuarterArea
@@ -17,6 +18,12 @@ __all__ = [
     "SCORE_VALIDATORS",
     "AnnualReview",
     "AssessmentPolicy",
+    "Ballot",
+    "EvaluationCode",
+    "EvaluationRound",
+    "PaperTally",
+    "RoundCadre",
+    "SlipBatch",
     "DefaultQuarterArea",
     "LedgerCategory",
     "LedgerEntry",

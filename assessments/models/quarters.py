@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .fields import percent_field, score_field
@@ -11,7 +12,7 @@ class TownshipQuarter(models.Model):
     """A township's quarter: its task areas and weights, open for scoring until the township closes it."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Open for scoring")
         CLOSED = "closed", _("Closed")
 
     township = models.ForeignKey("cadres.Township", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
@@ -38,7 +39,7 @@ class TownshipQuarter(models.Model):
         # Lookups (township, year[, quarter]) use the unique constraint's index.
 
     def __str__(self):
-        return f"{self.township} {self.year}Q{self.quarter}"
+        return f"{self.township} " + gettext("Quarter %(quarter)s of %(year)s") % {"quarter": self.quarter, "year": self.year}
 
     @property
     def is_closed(self):

@@ -17,7 +17,7 @@ class TownshipYear(models.Model):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Open for scoring")
         FINALIZED = "finalized", _("Finalized by the township")
         CONFIRMED = "confirmed", _("Confirmed by the county")
 
@@ -95,6 +95,10 @@ class AnnualReview(models.Model):
     political_score = score_field(_("political performance"), null=True, blank=True)
     business_score = score_field(_("business ability"), null=True, blank=True)
     mass_score = score_field(_("mass evaluation"), null=True, blank=True)
+    # Where the mass score came from when the villagers' evaluation set it ("村民测评 43 票，满意度 86.0%"
+    # or "乡镇录入：理由…"); empty when the township typed it on the year page.
+    # db_default: bulk loads that name no value for it (COPY in bench/generate.py) get "" too.
+    mass_source = models.CharField(_("source of the mass evaluation"), max_length=250, blank=True, default="", db_default="")
     # Filled at finalization from rules.annual_breakdown; empty while the year is open.
     ledger_component = score_field(_("ledger component"), null=True, blank=True)
     quarters_component = score_field(_("quarterly component"), null=True, blank=True)

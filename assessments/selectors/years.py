@@ -26,6 +26,8 @@ class AnnualResult:
     grade: str | None
     mass_score: Decimal | None
     final: bool
+    # Where the mass score came from, when the villagers' evaluation set it (assessments/evaluation).
+    mass_source: str = ""
 
     @property
     def grade_label(self) -> str:
@@ -208,8 +210,10 @@ def confirmed_results(*, cadre_ids: Iterable[int], years: Iterable[int]) -> dict
         return {}
     rows = AnnualReview.objects.filter(
         ids_in("cadre_id", cadre_ids), year__in=years, township_year__status=TownshipYear.Status.CONFIRMED
-    ).values_list("cadre_id", "year", "score", "grade", "mass_score")
+    ).values_list("cadre_id", "year", "score", "grade", "mass_score", "mass_source")
     result: defaultdict[int, dict[int, AnnualResult]] = defaultdict(dict)
-    for cadre_id, year, score, grade, mass_score in rows:
-        result[cadre_id][year] = AnnualResult(year=year, score=score, grade=grade or None, mass_score=mass_score, final=True)
+    for cadre_id, year, score, grade, mass_score, source in rows:
+        result[cadre_id][year] = AnnualResult(
+            year=year, score=score, grade=grade or None, mass_score=mass_score, final=True, mass_source=source
+        )
     return dict(result)

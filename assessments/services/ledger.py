@@ -19,7 +19,7 @@ from cadre_mgmt.audit.services import audited_create, audited_delete, audited_up
 from cadre_mgmt.cadres.models import Cadre, Village
 
 from .. import rules, selectors
-from ..attachments import check_attachment
+from ..attachments import store_attachment
 from ..models import LedgerCategory, LedgerEntry
 from .common import require_township
 
@@ -52,11 +52,8 @@ def _store_attachment(attachment: UploadedFile | None, day: datetime.date) -> tu
     """Save the upload once (also for a bulk entry) and return (stored name, original name)."""
     if attachment is None:
         return "", ""
-    extension = check_attachment(attachment)
-    # A random stored name: the uploaded name is kept only as the download name.
     storage = LedgerEntry._meta.get_field("attachment").storage
-    stored = storage.save(f"ledger/{day:%Y/%m}/{uuid.uuid4().hex}.{extension}", attachment)
-    return stored, (attachment.name or "")[-120:]
+    return store_attachment(attachment, storage=storage, folder=f"ledger/{day:%Y/%m}")
 
 
 def check_appointed(cadre: Cadre, date: datetime.date) -> None:

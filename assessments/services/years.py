@@ -38,8 +38,10 @@ FINAL_FIELDS = (
 )
 
 
-def _open_year(*, user: User, township: Township, year: int, policy: AssessmentPolicy | None = None) -> TownshipYear:
-    require_township(user, township.pk)
+def _open_year(*, user: User | None, township: Township, year: int, policy: AssessmentPolicy | None = None) -> TownshipYear:
+    # user None: a scheduled job (the villagers' evaluation closing on its date), audited as the system.
+    if user is not None:
+        require_township(user, township.pk)
     ty = TownshipYear.objects.select_for_update().filter(township=township, year=year).first()
     if ty is None:
         ty = TownshipYear(township=township, year=year, **selectors.default_year_values(policy or selectors.current_policy()))
@@ -47,6 +49,15 @@ def _open_year(*, user: User, township: Township, year: int, policy: AssessmentP
     if not ty.is_open:
         raise ValidationError(_("The %(year)s assessment is finalized; it can no longer be changed.") % {"year": year})
     return ty
+
+
+def open_year_for(*, user: User | None, township: Township, year: int) -> TownshipYear | None:
+    """The township's year, opened if need be, for a write that comes from elsewhere (the villagers'
+    evaluation); None once the year is finalized (its scores no longer change)."""
+    try:
+        return _open_year(user=user, township=township, year=year)
+    except ValidationError:
+        return None
 
 
 def _verbose_name(name: str) -> str:
@@ -114,12 +125,14 @@ def annual_reviews_save(
         change = diff(before, snapshot(review, REVIEW_FIELDS))
         if not change:
             continue
+        if "mass_score" in change:
+            review.mass_source = ""
         review.updated_at = timezone.now()
         review.full_clean(exclude=["township_year", "cadre"], validate_unique=False, validate_constraints=False)
         (changed if review.pk else new).append(review)
         changes[str(cadre_id)] = change
     AnnualReview.objects.bulk_create(new)
-    AnnualReview.objects.bulk_update(changed, [*REVIEW_FIELDS, "updated_at"])
+    AnnualReview.objects.bulk_update(changed, [*REVIEW_FIELDS, "mass_source", "updated_at"])
     if changes:
         audit_record(
             actor=user,

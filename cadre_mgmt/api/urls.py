@@ -15,6 +15,7 @@ app_name = "api"
 V1_MODULES = [
     "cadre_mgmt.cadres.api",
     "assessments.api",
+    "assessments.evaluation.api",
     "ranks.api",
 ]
 

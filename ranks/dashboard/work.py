@@ -112,7 +112,7 @@ def _township_work(user, today, by_status) -> list[WorkItem]:
             _("Quarters ended but not closed"),
             len(due),
             quarter_url,
-            "、".join(f"{year}Q{quarter}" for year, quarter in due),
+            "、".join(_("Quarter %(quarter)s of %(year)s") % {"quarter": quarter, "year": year} for year, quarter in due),
             _("Quarters of this and last year that have ended and are not closed."),
         ),
         WorkItem(

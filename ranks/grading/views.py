@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from cadre_mgmt.accounts.scoping import get_object_for_user, require
 from cadre_mgmt.cadres.selectors import cadres_for_user
+from cadre_mgmt.listexport import export_response
 from cadre_mgmt.lookups import posted_ids
 from cadre_mgmt.web import list_page, post_action, refusal_text, submit_form
 
-from . import selectors, services
+from . import listings, selectors, services
 from .forms import ApproveAllForm, GradingFilterForm, GradingForm, RejectForm
 
 GRADINGS_PER_PAGE = 100
@@ -40,6 +41,15 @@ def grading(request):
     }
     rows = selectors.matching_gradings(user=user, matching=matching)
     return list_page(request, "ranks/grading_list.html", rows, context, per_page=GRADINGS_PER_PAGE)
+
+
+@login_required
+def grading_export(request):
+    """The submitted gradings the list shows (the same scope and filter), as Excel."""
+    require(selectors.can_read_gradings(request.user))
+    matching = GradingFilterForm(request.GET or None, user=request.user).matching()
+    rows = selectors.matching_gradings(user=request.user, matching=matching).select_related("submitted_by")
+    return export_response(request, listings.GRADINGS, rows)
 
 
 def _grading_url(matching):

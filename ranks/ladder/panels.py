@@ -11,6 +11,7 @@ def cadre_rank_panel(cadre, user):
     today = timezone.localdate()
     history = selectors.cadre_rank_history(cadre=cadre)
     reversed_ids = {change.reverses_id for change in history if change.reverses_id}
+    can_correct = selectors.can_correct_rank_changes(user)
     return {
         "state": selectors.rank_state_from_history(history, day=today),
         "history": history,
@@ -18,7 +19,7 @@ def cadre_rank_panel(cadre, user):
         # DESIGN §2: a cadre holding no post in the rank system has no level, and the file says why.
         # The newest change that is no correction and not yet reversed may be reversed (county approvers).
         "reversible_id": next(
-            (c.pk for c in history[:1] if c.kind != "correction" and c.pk not in reversed_ids and user.is_county_approver),
+            (c.pk for c in history[:1] if c.kind != "correction" and c.pk not in reversed_ids and can_correct),
             None,
         ),
         "reversed_ids": reversed_ids,

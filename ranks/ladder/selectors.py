@@ -93,6 +93,11 @@ def can_change_settings(user: Any) -> bool:
     return user.is_authenticated and user.is_county_admin
 
 
+def can_correct_rank_changes(user: Any) -> bool:
+    """The correction of an approved rank change (DESIGN §3): the county's approvers, as for the approval itself."""
+    return user.is_authenticated and user.is_county_approver
+
+
 def cadre_rank_history(*, cadre: Cadre) -> list[RankChange]:
     return list(RankChange.objects.filter(cadre=cadre).select_related("approved_by").order_by("-effective_month", "-id"))
 

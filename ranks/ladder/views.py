@@ -114,7 +114,7 @@ def settings_posts(request):
 @login_required
 def rank_change_reverse(request, pk):
     """The correction of DESIGN §3: a confirmation page (GET) and the reversal (POST), county approvers only."""
-    require(request.user.is_county_approver)
+    require(selectors.can_correct_rank_changes(request.user))
     change = get_object_or_404(RankChange.objects.select_related("cadre", "approved_by"), pk=pk)
     form = ReversalForm(request.POST or None)
     return submit_form(

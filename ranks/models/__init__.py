@@ -6,7 +6,7 @@ from ``ranks.models``.
 
 from .grading import InitialGrading, InitialGradingRule
 from .ladder import HIGHEST_LEVEL, LOWEST_LEVEL, AllowanceSchedule, LadderStep, RankChange, level_validators
-from .review import PromotionReview, Proposal, ReviewBatch, ReviewSettings
+from .review import PromotionReview, Proposal, ProposalAttachment, ReviewBatch, ReviewSettings
 from .rosters import Roster, RosterExport, RosterLine
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "LadderStep",
     "PromotionReview",
     "Proposal",
+    "ProposalAttachment",
     "RankChange",
     "ReviewBatch",
     "ReviewSettings",

@@ -311,3 +311,32 @@ class ProposalStep(StatusStep):
         if self.pk is not None:
             raise ValueError("proposal steps are append-only")
         super().save(*args, **kwargs)
+
+
+class ProposalAttachment(models.Model):
+    """A document the township attached to one step of a proposal (a resubmission's material, DESIGN §5).
+
+    Append-only as its step. Stored under MEDIA_ROOT with a random name and served only through a view
+    that checks the user may read the proposal (never a public /media/ URL); the types and the size are
+    the ledger attachments' (assessments.attachments)."""
+
+    step = models.ForeignKey(ProposalStep, verbose_name=_("proposal step"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("attachment"), upload_to="proposals/", max_length=200)
+    name = models.CharField(_("attachment file name"), max_length=120)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proposal attachment")
+        verbose_name_plural = _("proposal attachments")
+        ordering = ["step", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("proposal attachments are append-only")
+        super().save(*args, **kwargs)

@@ -8,15 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.attachments import check_attachment, store_attachment
 from cadre_mgmt.accounts.scoping import require, township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
-from cadre_mgmt.audit.services import audited_update
+from cadre_mgmt.audit.services import audit_record, audited_update
 from cadre_mgmt.cadres.models import Cadre
 
 from ..ladder import rules as ladder_rules
 from ..ladder import selectors as ladder_selectors
 from ..ladder import services as ladder_services
-from ..models import Proposal, RankChange
+from ..models import Proposal, ProposalAttachment, RankChange
 from ..models.review import ProposalStep
 from .selectors import selection_fingerprint
 
@@ -26,6 +27,8 @@ KIND_OF_OUTCOME = {
     Proposal.Outcome.DEMOTE: RankChange.Kind.DEMOTION,
 }
 
+
+MAX_ATTACHMENTS = 5  # documents a township attaches to one resubmission
 
 TRAIL_FIELDS = ("status", "township_remarks", "supporting_notes", "decision_comment", "reject_reason")
 
@@ -225,13 +228,19 @@ def _returned(proposal, user) -> Proposal:
 
 
 @transaction.atomic
-def proposal_resubmit(*, proposal, user, remarks="", material="") -> Proposal:
+def proposal_resubmit(*, proposal, user, remarks="", material="", attachments=()) -> Proposal:
     """Send a returned proposal to the county again, with the township's answer to the rejection and the
-    material it adds (appended to the supporting notes): the next round. The earlier rounds stay in the
-    steps; the county decides again."""
+    material it adds (appended to the supporting notes, and documents attached to this round's step): the
+    next round. The earlier rounds stay in the steps; the county decides again. A refused attachment
+    (type, content, size) refuses the whole resubmission: nothing is stored."""
     proposal = _returned(proposal, user)
     remarks, material = (remarks or "").strip(), (material or "").strip()
-    if not remarks and not material:
+    attachments = list(attachments)
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": _("Attach at most %(count)s files.") % {"count": MAX_ATTACHMENTS}})
+    for upload in attachments:
+        check_attachment(upload)
+    if not remarks and not material and not attachments:
         raise ValidationError({"remarks": _("Say what was added or changed since the rejection.")})
     notes = "\n".join(part for part in (proposal.supporting_notes, material) if part)
     if len(notes) > 2000:
@@ -248,7 +257,7 @@ def proposal_resubmit(*, proposal, user, remarks="", material="") -> Proposal:
         "decided_at": None,
     }
     _audited(proposal, actor=user, values=values, summary=_("Proposal resubmitted to the county"))
-    _step(
+    step = _step(
         proposal,
         by=user,
         action=ProposalStep.Action.RESUBMIT,
@@ -256,7 +265,24 @@ def proposal_resubmit(*, proposal, user, remarks="", material="") -> Proposal:
         note=remarks,
         material=material,
     )
+    _attach(step, attachments, user=user)
     return proposal
+
+
+def _attach(step, uploads, *, user) -> None:
+    """Store the round's documents (checked already) and record each in the audit log."""
+    storage = ProposalAttachment._meta.get_field("file").storage
+    for upload in uploads:
+        stored, name = store_attachment(upload, storage=storage, folder=f"proposals/{step.proposal_id}")
+        attachment = ProposalAttachment(step=step, file=stored, name=name, uploaded_by=user)
+        attachment.save()
+        audit_record(
+            actor=user,
+            action=AuditRecord.Action.CREATE,
+            obj=attachment,
+            summary=_("Attachment added to the proposal: %(name)s") % {"name": name},
+            changes={"after": {"proposal": str(step.proposal_id), "round": str(step.round), "name": name}},
+        )
 
 
 @transaction.atomic

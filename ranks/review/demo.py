@@ -8,12 +8,14 @@ rejection pick proposals by a fixed rule, so a second run finds nothing left to 
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ..models import PromotionReview, Proposal
 from ..models.review import ProposalStep
 from . import decisions, services
 
 DEMO_YEAR = 2025
+ATTACHMENT_NAME = "2019年村党组织换届选举结果批复.pdf"
 REMARKS = ("经村务监督委员会核实，情况属实", "台账与考核材料齐全，同意上报", "已与本人谈话，无异议")
 REJECT_REASON = "群众测评材料不完整，请补充村民代表测评表后下一轮再报"
 SECOND_REASON = "任职年限计算依据不清，请补充任职文件"
@@ -72,5 +74,30 @@ def _seed_resubmission(changes, approver, officers):
         return
     second = decisions.proposal_reject(proposal=second, approver=approver, reason=SECOND_REASON)
     decisions.proposal_resubmit(
-        proposal=second, user=officers[second.township_id], remarks=RESUBMIT_REMARKS, material=RESUBMIT_MATERIAL
+        proposal=second,
+        user=officers[second.township_id],
+        remarks=RESUBMIT_REMARKS,
+        material=RESUBMIT_MATERIAL,
+        attachments=[SimpleUploadedFile(ATTACHMENT_NAME, demo_pdf("Approval of the 2019 village Party branch election"))],
     )
+
+
+def demo_pdf(line: str) -> bytes:
+    """A one-page PDF holding ``line`` (ASCII), small and valid: the demo's attached document."""
+    stream = f"BT /F1 14 Tf 72 760 Td ({line}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return body

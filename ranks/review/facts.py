@@ -185,6 +185,7 @@ def cadre_facts(*, cadre_rows, context: ReviewContext) -> list[review_rules.Cadr
                 months_in_current_post=months_between(appointed_on, on),
                 grades={y: r.grade for y, r in final.items()},
                 mass_score=this_year.mass_score if this_year is not None else None,
+                mass_source=this_year.mass_source if this_year is not None else "",
                 leave_days=present.leave_days,
                 absent_without_leave=present.absent_without_leave,
                 active_sanctions=tuple(_sanction(s) for s in sup.active_sanctions),

@@ -1,9 +1,11 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.attachments import check_attachment
 from cadre_mgmt.cadres.formfields import ModelChoiceField, ModelMultipleChoiceField
 
 from ..models import Proposal
@@ -58,6 +60,24 @@ class ProposalSubmitForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern): the cleaned value is a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class ProposalResubmitForm(forms.Form):
     """A returned proposal: the township answers the rejection and adds material, then resubmits or closes."""
 
@@ -77,6 +97,20 @@ class ProposalResubmitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Added to the supporting notes: documents seen, facts the county asked for."),
     )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Optional, up to 5 files: PDF, JPG, PNG, Word or Excel."),
+    )
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        for upload in files:
+            try:
+                check_attachment(upload)
+            except ValidationError as exc:
+                raise ValidationError(f"{upload.name}: {exc.messages[0]}") from exc
+        return files
 
 
 class ProposalApproveForm(forms.Form):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Max, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -19,7 +20,7 @@ from cadre_mgmt.lookups import ids_in
 
 from ..ladder import rules as ladder_rules
 from ..ladder.selectors import BudgetFigures, allowance_schedule, budget_figures
-from ..models import PromotionReview, Proposal, ReviewBatch
+from ..models import PromotionReview, Proposal, ProposalAttachment, ReviewBatch
 from . import rules as review_rules
 from .rules.labels import rule_label
 
@@ -368,9 +369,15 @@ def explanation_view(explanation: dict) -> dict:
     }
 
 
+def get_proposal_attachment_for_user(*, user: User, pk: int) -> ProposalAttachment:
+    """A round's document, through the proposal's scope: another township's is a 404."""
+    qs = ProposalAttachment.objects.filter(step__proposal__in=proposals_for_user(user=user))
+    return get_object_or_404(qs, pk=pk)
+
+
 def proposal_steps(*, proposal: Proposal) -> list:
     """The proposal's 办理记录: every step in order, round by round, with the person's name (one query)."""
-    return list(proposal.steps.select_related("by").order_by("at", "id"))
+    return list(proposal.steps.select_related("by").prefetch_related("attachments").order_by("at", "id"))
 
 
 def proposal_history(*, proposal: Proposal) -> list[AuditRecord]:

@@ -2,20 +2,23 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.attachments import content_type_for
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.selectors import townships_for_user
+from cadre_mgmt.listexport import export_response
 from cadre_mgmt.web import list_page, paginate, post_action, submit_form
 from incentives.selectors import commendation_points_table
 
 from ..models import PromotionReview, Proposal
 from ..responses import after, refused_is_400
-from . import decisions, selectors, services
+from . import decisions, listings, selectors, services
 from .facts import stored_rule_values
 from .forms import (
     ProposalApproveForm,
@@ -50,6 +53,13 @@ def review_list(request):
     template = "ranks/review_list.html"
     response = submit_form(request, form, call, success, template=template, context=context, redirect_to=redirect_to)
     return refused_is_400(request, response)
+
+
+@login_required
+def review_export(request):
+    """The review runs the user may read, as Excel."""
+    require(selectors.can_read_reviews(request.user))
+    return export_response(request, listings.REVIEWS, selectors.reviews_for_user(user=request.user))
 
 
 def _get_review(user, pk):
@@ -152,6 +162,15 @@ def proposal_list(request):
     return list_page(request, "ranks/proposal_list.html", rows, context, per_page=PROPOSALS_PER_PAGE)
 
 
+@login_required
+def proposal_export(request):
+    """The proposals the list shows (the same scope and filters), every one of them, as Excel."""
+    require(selectors.can_read_proposals(request.user))
+    _form, filters = _filters(request)
+    rows = selectors.proposal_search(user=request.user, **filters).select_related("submitted_by", "decided_by")
+    return export_response(request, listings.PROPOSALS, rows)
+
+
 def _list_url(request):
     target = request.POST.get("next", "")
     return target if target.startswith(reverse("ranks:proposals")) else reverse("ranks:proposals")
@@ -219,6 +238,18 @@ def _detail_context(request, proposal, *, submit_form=None, approve_form=None, r
 
 
 @login_required
+def proposal_attachment(request, pk):
+    """A document of a proposal's round, only to users who may read the proposal (never a public /media/ URL)."""
+    require(selectors.can_read_proposals(request.user))
+    attachment = selectors.get_proposal_attachment_for_user(user=request.user, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=content_type_for(attachment.file.name))
+
+
+@login_required
 def proposal_detail(request, pk):
     require(selectors.can_read_proposals(request.user))
     proposal = selectors.get_proposal_for_user(user=request.user, pk=pk)
@@ -239,7 +270,9 @@ def _resubmit_or_close(request, proposal):
     user = request.user
     call, success = after(
         lambda data: (
-            decisions.proposal_resubmit(proposal=proposal, user=user, remarks=data["remarks"], material=data["material"])
+            decisions.proposal_resubmit(
+                proposal=proposal, user=user, remarks=data["remarks"], material=data["material"], attachments=data["attachments"]
+            )
             if data["action"] == ProposalResubmitForm.RESUBMIT
             else decisions.proposal_close(proposal=proposal, user=user, reason=data["remarks"])
         ),
@@ -252,7 +285,7 @@ def _resubmit_or_close(request, proposal):
             % {"name": done.cadre.name}
         ),
     )
-    return _decision(request, proposal, ProposalResubmitForm(request.POST), call, success, "resubmit_form")
+    return _decision(request, proposal, ProposalResubmitForm(request.POST, request.FILES), call, success, "resubmit_form")
 
 
 @login_required

@@ -34,7 +34,7 @@ class Inspection(Recorded):
 
 class RectificationItem(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Not started")
+        OPEN = "open", _("Rectification not started")
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Rectified")
 

@@ -31,7 +31,7 @@ class Sanction(Recorded):
     decided_on = models.DateField(_("decided on"))
     # Last day of the effect period (影响期), inclusive; empty = no end (expulsion, dismissal).
     effective_until = models.DateField(_("effective until"), null=True, blank=True)
-    decided_by_body = models.CharField(_("decided by"), max_length=100, blank=True)
+    decided_by_body = models.CharField(_("deciding authority"), max_length=100, blank=True)
     description = models.TextField(_("description"))
     petition = models.ForeignKey(
         Petition, verbose_name=_("linked petition"), null=True, blank=True, on_delete=models.PROTECT, related_name="sanctions"

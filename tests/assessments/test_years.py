@@ -290,6 +290,14 @@ def test_cadre_file_shows_ledger_quarters_and_years(client_for, officer_x, count
     url = reverse("cadres:detail", args=[cadre_x.pk])
     text = client_for(officer_x).get(url).text
     assert 'data-testid="assessments-panel"' in text
-    assert "走访独居老人" in text and f"{YEAR} Q4" in text and str(annual_for(90)) in text and "（未最终确认）" in text
+    assert "走访独居老人" in text and f"{YEAR}年第4季度" in text and str(annual_for(90)) in text and "（未最终确认）" in text
     assert 'data-testid="assessments-panel"' in client_for(county_approver).get(url).text
     assert 'data-testid="assessments-panel"' not in client_for(finance).get(url).text
+
+
+def test_year_page_names_quarters_in_chinese(client_for, officer_x, township_x, village_x, cadre_x):
+    """Issue 17 #10: quarters read 第1季度 … 第4季度, never Q1–Q4."""
+    set_up_year(officer_x, township_x, [cadre_x], {cadre_x.pk: 90})
+    text = client_for(officer_x).get(year_url(), {"village": village_x.pk}).text
+    assert all(f"第{q}季度" in text for q in range(1, 5))
+    assert not any(f">Q{q}<" in text or f'"Q{q}"' in text for q in range(1, 5))

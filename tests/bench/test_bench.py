@@ -48,6 +48,8 @@ def test_measurements_run_and_report_numbers(county):
     export = measure.export_and_floor(roster=latest, user=users["approver"])
     assert export["export_rows"] == roster["roster_lines"]
     assert export["export_seconds"] > 0 and export["export_floor_seconds"] > 0
+    floors = (export["export_floor_openpyxl_seconds"], export["export_floor_xlsxwriter_seconds"])
+    assert export["export_floor_seconds"] == min(floors) > 0
 
     pages = measure.measure_pages(users, requests=2)
     assert {"cadre_list", "cadre_file", "ledger", "roster"} <= set(pages)
@@ -61,3 +63,17 @@ def test_measurements_run_and_report_numbers(county):
         assert result["review_state"] == "done"
         assert result["review_proposals"] == Cadre.objects.filter(status=Cadre.Status.IN_POST).count()
         assert result["review_queries"] > 0
+
+
+# Threads vote: a transactional database, its data-migration rows (posts) restored after the flush.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_ballot_bench_runs_and_reads_the_tallies_back():
+    from bench import ballots
+
+    generate.generate(scale=300, ledger_per_cadre=1)
+    admin = measure.bench_users()["admin"]
+    codes = ballots.prepare(admin=admin, stored=2_000, rounds=2, codes_per_round=20)
+    page = ballots.measure_ballot_page(codes, requests=5)
+    assert page["stored_ballots"] == 2_000 and 0 < page["queries"] <= 6
+    voting = ballots.measure_concurrent_voters(codes, voters=4, seconds=3)
+    assert voting["votes_accepted"] > 0 and voting["lost_ballots"] == voting["double_counted"] == 0

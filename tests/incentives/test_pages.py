@@ -200,3 +200,12 @@ def test_pay_panel_stays_within_three_queries(county_admin, village_x, django_as
     with django_assert_max_num_queries(3):
         context = pay_panel_context(cadre, county_admin)
     assert [c.collective for c in context["commendations"]] == [True]
+
+
+def test_level_columns_name_their_kind_not_the_rank_level(client_for, officer_x, incentive_rows):
+    """Issue 17 #10: 职级 is the rank level; a commendation's level is 表彰级别, a recommendation's 推荐层级."""
+    client = client_for(officer_x)
+    commendations = client.get(reverse("incentives:commendation_list")).text
+    recommendations = client.get(reverse("incentives:recommendation_list")).text
+    assert "<th>表彰级别</th>" in commendations and "<th>职级</th>" not in commendations
+    assert "<th>推荐层级</th>" in recommendations and "<th>职级</th>" not in recommendations

@@ -311,7 +311,7 @@ def test_a_township_officer_is_shown_their_proposals_quarters_and_gradings(count
     }
     y_work = _work(officer_y)
     assert (y_work["proposals_to_check"].count, y_work["quarters_not_closed"].count) == (1, 5)
-    assert y_work["quarters_not_closed"].detail == "2025Q1、2025Q2、2025Q3、2025Q4、2026Q1"
+    assert y_work["quarters_not_closed"].detail == "2025年第1季度、2025年第2季度、2025年第3季度、2025年第4季度、2026年第1季度"
     assert y_work["gradings_to_submit"].count == 0
 
 

@@ -83,6 +83,7 @@ POST_COUNTY_ADMIN_ONLY = "POST login | ok | 403 | 403 | 403 | 403"
 POST_OF_READ_PAGES = {
     "assessments:ledger": "POST login | ok | 403 | ok | 403 | 403",
     "ranks:grading_approve_all": POST_COUNTY_APPROVERS,
+    "assessments:evaluation_list": "POST login | ok | 403 | ok | 403 | 403",  # opening a round
 }
 
 MATRIX = {
@@ -133,6 +134,7 @@ MATRIX = {
     "ranks:roster_export_restart": "POST login | 404 | 404 | ok/404 | 404 | 404",
     # ranks: initial grading ---------------------------------------------------------------------------------
     "ranks:grading": ASSESSMENT_READERS,
+    "ranks:grading_export": ASSESSMENT_READERS,  # the export of the list page, same readers
     "ranks:grading_submit": TOWNSHIP_WRITERS_OBJECT,
     "ranks:grading_submit_batch": POST_TOWNSHIP_WRITERS,
     "ranks:grading_approve_batch": POST_COUNTY_APPROVERS,
@@ -149,11 +151,14 @@ MATRIX = {
     "ranks:review_settings": COUNTY_ADMIN_ONLY,
     # ranks: promotion review -----------------------------------------------------------------------------------
     "ranks:reviews": COUNTY_READERS,
+    "ranks:review_export": COUNTY_READERS,  # the export of the list page, same readers
     "ranks:review_detail": COUNTY_READERS,
     "ranks:review_progress": COUNTY_READERS,
     "ranks:review_resume": POST_COUNTY_ADMIN_ONLY,  # a run is started (and resumed) by the county administrator
     "ranks:proposals": ASSESSMENT_READERS,
+    "ranks:proposal_export": ASSESSMENT_READERS,  # the export of the list page, same readers
     "ranks:proposal_detail": ASSESSMENT_OBJECT,
+    "ranks:proposal_attachment": ASSESSMENT_OBJECT,  # a round's document: whoever reads the proposal
     "ranks:proposal_submit": POST_TOWNSHIP_WRITERS_OBJECT,
     "ranks:proposal_submit_batch": POST_TOWNSHIP_WRITERS,
     "ranks:proposal_approve": POST_COUNTY_APPROVERS,
@@ -180,6 +185,20 @@ MATRIX = {
     "assessments:year_finalize": TOWNSHIP_WRITERS,
     "assessments:year_confirm": POST_COUNTY_APPROVERS,
     "assessments:year_return": POST_COUNTY_APPROVERS,
+    # villagers' evaluation (assessments/evaluation): the assessment readers read, township writers write;
+    # the ballot pages are public (no account): an unknown code is a 404 for everyone.
+    "assessments:evaluation_list": ASSESSMENT_READERS,
+    "assessments:evaluation_detail": ASSESSMENT_OBJECT,
+    "assessments:evaluation_export": ASSESSMENT_OBJECT,
+    "assessments:evaluation_slips": POST_TOWNSHIP_WRITERS_OBJECT,
+    "assessments:evaluation_void": POST_TOWNSHIP_WRITERS_OBJECT,
+    "assessments:evaluation_close": POST_TOWNSHIP_WRITERS_OBJECT,
+    "assessments:evaluation_paper": POST_TOWNSHIP_WRITERS_OBJECT,
+    "assessments:evaluation_paper_confirm": POST_TOWNSHIP_WRITERS_OBJECT,
+    "assessments:evaluation_override": POST_TOWNSHIP_WRITERS_OBJECT,
+    "evaluation_start": "200 | 200 | 200 | 200 | 200 | 200",
+    "evaluation_thanks": "200 | 200 | 200 | 200 | 200 | 200",
+    "evaluation_ballot": "404 | 404 | 404 | 404 | 404 | 404",
     # incentives -------------------------------------------------------------------------------------------------
     "incentives:commendation_list": INCENTIVE_READERS,
     "incentives:commendation_export": INCENTIVE_READERS,  # the export of the list page, same readers
@@ -252,6 +271,9 @@ MATRIX = {
     "api:cadre-list": API_SIGNED_IN,
     "api:cadre-detail": "401 | 200 | 200 | 200/404 | 200 | 200",
     "api:ledger-category-list": API_ASSESSMENT_READERS,
+    "api:evaluation-round-list": API_ASSESSMENT_READERS,
+    "api:evaluation-round-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
+    "api:evaluation-round-results": "401 | 200 | 200 | 200/404 | 403 | 403",
     "api:ledger-entry-list": API_ASSESSMENT_READERS,
     "api:ledger-entry-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
     # Scores lists need ?year= (a 400 names the missing filter) — the refusal of the others comes first.
@@ -288,11 +310,11 @@ TOWNSHIP = object()
 
 
 def build_targets():
-    from assessments.models import LedgerEntry
+    from assessments.models import EvaluationRound, LedgerEntry, PaperTally, SlipBatch
     from cadre_mgmt.audit.models import AuditRecord
     from cadre_mgmt.cadres.models import Cadre, CadreImport
     from incentives.models import HardshipAid, PoliticalRecommendation
-    from ranks.models import InitialGrading, PromotionReview, Proposal, RankChange, Roster, RosterExport
+    from ranks.models import InitialGrading, PromotionReview, Proposal, ProposalAttachment, RankChange, Roster, RosterExport
     from supervision.models import (
         Inspection,
         Investigation,
@@ -317,7 +339,26 @@ def build_targets():
         obj = _first(RectificationItem.objects.filter(village__township=t))
         return {"pk": obj.inspection_id, "item_pk": obj.pk}, {}
 
+    def open_round(t):
+        return {"pk": _first(EvaluationRound.objects.filter(township=t, status="open")).pk}, {}
+
+    def batch(t):
+        obj = _first(SlipBatch.objects.filter(round__township=t, round__status="open"))
+        return {"pk": obj.round_id, "batch": obj.pk}, {}
+
+    def tally(t):
+        obj = _first(PaperTally.objects.filter(round__township=t, round__status="open"))
+        return {"pk": obj.round_id, "tally": obj.pk}, {}
+
+    evaluation = {
+        f"assessments:evaluation_{name}": open_round for name in ("detail", "export", "slips", "close", "paper", "override")
+    }
+    evaluation |= {"assessments:evaluation_void": batch, "assessments:evaluation_paper_confirm": tally}
+    evaluation |= {f"api:evaluation-round-{name}": open_round for name in ("detail", "results")}
+    evaluation["evaluation_ballot"] = lambda t: ({"code": "ABCDEFGHJK"}, {})
+
     return {
+        **evaluation,
         "cadres:detail": _pk(Cadre, township=TOWNSHIP),
         "cadres:edit": _pk(Cadre, township=TOWNSHIP),
         "cadres:leave": _pk(Cadre, township=TOWNSHIP),
@@ -335,6 +376,7 @@ def build_targets():
         "ranks:review_progress": review,
         "ranks:review_resume": review,
         "ranks:proposal_detail": _pk(Proposal, township=TOWNSHIP),
+        "ranks:proposal_attachment": _pk(ProposalAttachment, step__proposal__township=TOWNSHIP),
         "ranks:proposal_submit": _pk(Proposal, township=TOWNSHIP),
         "ranks:proposal_approve": _pk(Proposal, township=TOWNSHIP),
         "ranks:proposal_reject": _pk(Proposal, township=TOWNSHIP),
@@ -386,7 +428,8 @@ def complete_the_demo_data():
     from assessments.models import LedgerEntry
     from cadre_mgmt.accounts.models import User
     from cadre_mgmt.cadres.models import Cadre, CadreImport, Township
-    from ranks.models import Roster, RosterExport
+    from ranks.models import Proposal, ProposalAttachment, Roster, RosterExport
+    from ranks.models.review import ProposalStep
     from supervision.models import Investigation, VetoEvent, WarningEducationSession
 
     supervisor = User.objects.get(username="supervisor")
@@ -409,6 +452,15 @@ def complete_the_demo_data():
             requested_by=officer,
             defaults={"status": RosterExport.Status.DONE, "file": ContentFile(b"PK", name="roster.xlsx")},
         )
+        if not ProposalAttachment.objects.filter(step__proposal__township=township).exists():
+            proposal = Proposal.objects.filter(township=township).order_by("pk").first()
+            step = ProposalStep(
+                proposal=proposal, by=staff, action="remarks", from_status=proposal.status, to_status=proposal.status
+            )
+            step.save()
+            ProposalAttachment(
+                step=step, file=ContentFile(b"%PDF-1.4", name="minutes.pdf"), name="minutes.pdf", uploaded_by=staff
+            ).save()
         entry = LedgerEntry.objects.filter(township=township).order_by("pk").first()
         if not entry.attachment:
             entry.attachment.save("note.pdf", ContentFile(b"%PDF-1.4"), save=False)

@@ -332,6 +332,8 @@ def dq_satisfaction(facts: CadreFacts, settings: RuleSettings) -> ConditionResul
         evidence = [_("Mass satisfaction %(score)s%%, below %(threshold)s%%") % values]
     else:
         evidence = [_("Mass satisfaction %(score)s%%, not below %(threshold)s%%") % values]
+    if facts.mass_source:
+        evidence.append(facts.mass_source)
     return _result(code, score >= threshold, evidence, satisfaction_threshold=threshold, mass_score=score)
 
 

@@ -111,6 +111,8 @@ class CadreFacts:
     # The effective month of a change of level after ``review_date`` (an approval since): the cadre is not
     # evaluated again for this year and nothing is proposed (DESIGN §5, as of the review date).
     level_changed_on: date | None = None
+    # Where the mass score came from ("村民测评 43 票，满意度 86.0%" or "乡镇录入：理由…"); empty when typed on the year page.
+    mass_source: str = ""
 
     def __post_init__(self):
         if not HIGHEST_LEVEL <= self.level <= LOWEST_LEVEL:

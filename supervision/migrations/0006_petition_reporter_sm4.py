@@ -18,6 +18,6 @@ def to_sm4(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False  # each batch commits on its own, as rotate_keys does
 
-    dependencies = [("supervision", "0004_petition_summary_for_township")]
+    dependencies = [("supervision", "0005_labels_name_their_kind")]
 
     operations = [migrations.RunPython(to_sm4, migrations.RunPython.noop)]
