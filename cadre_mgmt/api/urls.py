@@ -16,6 +16,7 @@ V1_MODULES = [
     "cadre_mgmt.cadres.api",
     "assessments.api",
     "ranks.api",
+    "ranks.selfservice.api",  # a cadre's own me/ endpoints and the appeals (DESIGN §12)
 ]
 
 v1_patterns = [

@@ -288,3 +288,20 @@ def proposals_decide_confirmed(*, proposals, approver, action, reason="", finger
     if action == "approve":
         return proposals_approve_batch(proposals=proposals, approver=approver, comment=reason)
     return proposals_reject_batch(proposals=proposals, approver=approver, reason=reason)
+
+
+@transaction.atomic
+def proposal_reopen_on_appeal(*, proposal, approver, note) -> Proposal:
+    """An upheld appeal against a rejected proposal (DESIGN §12) sends it to the county again in one step:
+    the next round, awaiting the county's decision, the appeal's reasons as the step's note."""
+    proposal = _locked(proposal)
+    if not approver.is_county_approver:
+        raise PermissionDenied
+    if not proposal.is_returned:
+        raise ValidationError(
+            _("The proposal for %(name)s is not a rejected one; it cannot be reopened.") % {"name": proposal.cadre.name}
+        )
+    values = {"status": Proposal.Status.SUBMITTED, "reject_reason": "", "decided_by": None, "decided_at": None}
+    _audited(proposal, actor=approver, values=values, summary=_("Proposal reopened after an upheld appeal"))
+    _step(proposal, by=approver, action=ProposalStep.Action.RESUBMIT, from_status=Proposal.Status.REJECTED, note=note)
+    return proposal
