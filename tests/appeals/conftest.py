@@ -46,4 +46,3 @@ def cadre_account_y(officer_y, cadre_y):
     account.must_change_password = False
     account.save(update_fields=["must_change_password"])
     return account
-

@@ -26,7 +26,12 @@ def test_the_township_issues_an_account_with_the_phone_as_user_name_and_a_one_ti
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     password = response.context["password"]
     account = User.objects.get(cadre=cadre_x)
-    assert (account.username, account.role, account.township_id, account.must_change_password) == ("13812345678", "cadre", None, True)
+    assert (account.username, account.role, account.township_id, account.must_change_password) == (
+        "13812345678",
+        "cadre",
+        None,
+        True,
+    )
     assert account.check_password(password) and password not in account.password
     assert password.encode() in response.content
     record = AuditRecord.objects.filter(object_type="accounts.User", object_id=str(account.pk)).latest("pk")

@@ -47,7 +47,9 @@ def test_an_appeal_against_a_decision_not_about_the_cadre_is_refused(approved_pr
         _file(cadre_account_y, approved_promotion)
     assert not Appeal.objects.exists()
     with pytest.raises(PermissionDenied):
-        services.appeal_file(user=approved_promotion.decided_by, kind="proposal", subject_id=approved_promotion.pk, reasons=REASONS)
+        services.appeal_file(
+            user=approved_promotion.decided_by, kind="proposal", subject_id=approved_promotion.pk, reasons=REASONS
+        )
 
 
 def test_one_open_appeal_per_decision(approved_promotion, cadre_account_x):
@@ -56,7 +58,9 @@ def test_one_open_appeal_per_decision(approved_promotion, cadre_account_x):
         _file(cadre_account_x, approved_promotion)
 
 
-def test_each_state_change_by_the_right_role_only(approved_promotion, cadre_account_x, officer_x, officer_y, county_approver, county_admin, supervisor):
+def test_each_state_change_by_the_right_role_only(
+    approved_promotion, cadre_account_x, officer_x, officer_y, county_approver, county_admin, supervisor
+):
     appeal = _file(cadre_account_x, approved_promotion)
     for wrong in (officer_y, county_approver, supervisor, cadre_account_x):
         with pytest.raises(PermissionDenied):
@@ -71,7 +75,11 @@ def test_each_state_change_by_the_right_role_only(approved_promotion, cadre_acco
             services.appeal_decide(appeal=appeal, user=wrong, outcome="dismissed", reasons="理由")
     decided = services.appeal_decide(appeal=appeal, user=county_approver, outcome="dismissed", reasons="维持原决定")
     assert (decided.status, decided.outcome, decided.remedy) == ("decided", "dismissed", "")
-    summaries = list(AuditRecord.objects.filter(object_type="ranks.Appeal", object_id=str(appeal.pk)).order_by("pk").values_list("summary", flat=True))
+    summaries = list(
+        AuditRecord.objects.filter(object_type="ranks.Appeal", object_id=str(appeal.pk))
+        .order_by("pk")
+        .values_list("summary", flat=True)
+    )
     assert summaries == ["提出申诉", "乡镇对申诉提出意见", "申诉已决定"]
     texts = list(Notice.objects.filter(cadre=appeal.cadre).order_by("pk").values_list("text", flat=True))
     assert len(texts) == 3 and "不予支持" in texts[-1]
@@ -82,7 +90,9 @@ def test_an_upheld_appeal_against_an_approved_promotion_shows_as_recovery_in_the
 ):
     change = approved_promotion.rank_change
     first_paid = change.effective_month
-    rosters_services.roster_lock(roster=rosters_services.roster_generate(month=first_paid, user=county_approver), user=county_approver)
+    rosters_services.roster_lock(
+        roster=rosters_services.roster_generate(month=first_paid, user=county_approver), user=county_approver
+    )
     paid = RosterLine.objects.get(cadre=approved_promotion.cadre, roster__month=first_paid, kind="regular")
     assert (paid.level, paid.amount) == (11, Decimal("200.00"))
 
@@ -90,9 +100,16 @@ def test_an_upheld_appeal_against_an_approved_promotion_shows_as_recovery_in_the
     services.appeal_comment(appeal=appeal, user=officer_x, comment="同意复核")
     with pytest.raises(ValidationError):
         services.appeal_decide(appeal=appeal, user=county_approver, outcome="dismissed", reasons="x", remedy="correction")
-    appeal = services.appeal_decide(appeal=appeal, user=county_approver, outcome="upheld", reasons="晋升依据有误", remedy="correction")
+    appeal = services.appeal_decide(
+        appeal=appeal, user=county_approver, outcome="upheld", reasons="晋升依据有误", remedy="correction"
+    )
     correction = appeal.correction
-    assert (correction.kind, correction.reverses_id, correction.to_level, correction.effective_month) == ("correction", change.pk, 12, first_paid)
+    assert (correction.kind, correction.reverses_id, correction.to_level, correction.effective_month) == (
+        "correction",
+        change.pk,
+        12,
+        first_paid,
+    )
     assert "申诉" in correction.reason
 
     next_month = (first_paid + datetime.timedelta(days=32)).replace(day=1)
@@ -108,11 +125,15 @@ def test_an_upheld_appeal_against_a_grade_flags_a_regrade(cadre_account_x, cadre
     appeal = services.appeal_file(user=cadre_account_x, kind="grade", subject_id=decision.id, reasons=REASONS)
     services.appeal_comment(appeal=appeal, user=officer_x, comment="建议复核")
     assert services.remedies(appeal) == ["regrade"]
-    appeal = services.appeal_decide(appeal=appeal, user=county_approver, outcome="partly_upheld", reasons="部分评分有误", remedy="regrade")
+    appeal = services.appeal_decide(
+        appeal=appeal, user=county_approver, outcome="partly_upheld", reasons="部分评分有误", remedy="regrade"
+    )
     assert appeal.regrade_required and not RankChange.objects.filter(kind="correction").exists()
 
 
-def test_the_overdue_job_flags_exactly_the_overdue_appeals(approved_promotion, cadre_account_x, officer_x, promotable, cadre_y, cadre_account_y):
+def test_the_overdue_job_flags_exactly_the_overdue_appeals(
+    approved_promotion, cadre_account_x, officer_x, promotable, cadre_y, cadre_account_y
+):
     promotable(cadre_y, 12)
     today = timezone.localdate()
     late_comment = _file(cadre_account_x, approved_promotion, today=today - datetime.timedelta(days=11))
@@ -139,7 +160,9 @@ def test_attachments_pass_the_ledger_checks(approved_promotion, cadre_account_x)
     assert [a.name for a in appeal.attachments.all()] == ["材料.pdf"]
 
 
-def test_the_dashboards_list_the_appeals_waiting_for_each_role(client_for, approved_promotion, cadre_account_x, officer_x, county_approver, officer_y):
+def test_the_dashboards_list_the_appeals_waiting_for_each_role(
+    client_for, approved_promotion, cadre_account_x, officer_x, county_approver, officer_y
+):
     appeal = _file(cadre_account_x, approved_promotion)
     assert list(selectors.waiting_appeals_for_user(user=officer_x)) == [appeal]
     assert not selectors.waiting_appeals_for_user(user=county_approver).exists()
