@@ -59,9 +59,12 @@ def own_grades(*, cadre: Cadre) -> list[AnnualReview]:
 def own_file(*, cadre: Cadre) -> dict:
     """Everything of the cadre's own file page (one query per section)."""
     history = ladder_selectors.cadre_rank_history(cadre=cadre)
+    today = timezone.localdate()
     return {
         "cadre": cadre,
-        "state": ladder_selectors.rank_state_from_history(history, day=timezone.localdate()),
+        "state": ladder_selectors.rank_state_from_history(history, day=today),
+        # An approved change that takes effect next month (DESIGN §3): the newest record not yet in force.
+        "upcoming": next((change for change in history if change.effective_month > today), None),
         "history": history,
         "allowances": allowance_lines(cadre=cadre),
         "grades": own_grades(cadre=cadre),
