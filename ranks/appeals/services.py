@@ -22,6 +22,7 @@ from ..ladder.services import rank_change_reverse
 from ..models import Appeal, AppealAttachment, Notice, Proposal, RankChange
 from ..review.decisions import proposal_reopen_on_appeal
 from . import rules, selectors
+from .notices import notice_send
 
 MAX_ATTACHMENTS = 5
 FILED_FIELDS = ("cadre", "subject_kind", "subject_id", "subject_label", "subject_decided_on", "comment_due", "decision_due")
@@ -39,11 +40,6 @@ def appeal_settings_save(*, user: Any, settings: Any, changed: Iterable[str]) ->
     audit_record(
         actor=user, action=AuditRecord.Action.UPDATE, obj=settings, summary=_("Appeal deadlines changed"), changes=values
     )
-
-
-def notice_send(*, cadre: Any, text: str, link: str = "") -> Notice:
-    """Tell the cadre something in the app (a decision, an appeal's progress): no SMS, no outside service."""
-    return Notice.objects.create(cadre=cadre, text=text[:300], link=link[:200])
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audited_update
 from cadre_mgmt.cadres.models import Cadre
 
+from ..appeals.notices import proposal_notice
 from ..ladder import rules as ladder_rules
 from ..ladder import selectors as ladder_selectors
 from ..ladder import services as ladder_services
@@ -105,6 +106,7 @@ def proposal_submit(*, proposal, user, remarks="", notes="") -> Proposal:
     _audited(proposal, actor=user, values=values, summary=_("Proposal submitted to the county"))
     action = ProposalStep.Action.REMARKS if was == Proposal.Status.SUBMITTED else ProposalStep.Action.SUBMIT
     _step(proposal, by=user, action=action, from_status=was, note=proposal.township_remarks)
+    proposal_notice(proposal)
     return proposal
 
 
@@ -174,6 +176,7 @@ def proposal_approve(*, proposal, approver, comment="") -> Proposal:
     }
     _audited(proposal, actor=approver, values=values, summary=summary, action=AuditRecord.Action.DECIDE)
     _step(proposal, by=approver, action=ProposalStep.Action.APPROVE, from_status=Proposal.Status.SUBMITTED, note=comment)
+    proposal_notice(proposal)  # DESIGN §12: the cadre is told in the app
     return proposal
 
 
@@ -203,6 +206,7 @@ def proposal_reject(*, proposal, approver, reason) -> Proposal:
     }
     _audited(proposal, actor=approver, values=values, summary=_("Proposal rejected"), action=AuditRecord.Action.DECIDE)
     _step(proposal, by=approver, action=ProposalStep.Action.REJECT, from_status=Proposal.Status.SUBMITTED, note=reason)
+    proposal_notice(proposal)
     return proposal
 
 

@@ -172,3 +172,44 @@ def test_the_dashboards_list_the_appeals_waiting_for_each_role(
     response = client_for(county_approver).get(reverse("ranks:dashboard"))
     item = next(i for i in response.context["board"].work if i.key == "appeals_waiting")
     assert item.count == 1
+
+
+def test_an_upheld_appeal_against_a_demotion_corrects_it(grade, cadre_x, cadre_account_x, officer_x, county_approver):
+    from ranks.ladder import services as ladder_services
+
+    from ..conftest import at
+
+    grade(cadre_x, 11, approved=at(2025, 12, 1))
+    demotion = ladder_services.rank_change_record(
+        cadre=cadre_x, kind="demotion", to_level=12, approved_by=county_approver, approved_at=timezone.now(), reason="受处分降级"
+    )
+    appeal = services.appeal_file(user=cadre_account_x, kind="demotion", subject_id=demotion.pk, reasons=REASONS)
+    services.appeal_comment(appeal=appeal, user=officer_x, comment="建议复核")
+    assert services.remedies(appeal) == ["correction"]
+    appeal = services.appeal_decide(
+        appeal=appeal, user=county_approver, outcome="upheld", reasons="处分已撤销", remedy="correction"
+    )
+    assert appeal.correction.reverses_id == demotion.pk and appeal.correction.to_level == 11
+
+
+def test_an_upheld_appeal_against_a_rejected_proposal_sends_it_to_the_county_again(
+    promotable, cadre_x, cadre_account_x, officer_x, county_approver
+):
+    from ranks.models import Proposal
+    from ranks.review import decisions
+
+    from .conftest import run_review
+
+    promotable(cadre_x, 12)
+    run_review()
+    proposal = Proposal.objects.get(cadre=cadre_x)
+    decisions.proposal_submit(proposal=proposal, user=officer_x, remarks="同意上报")
+    decisions.proposal_reject(proposal=proposal, approver=county_approver, reason="材料不全")
+    appeal = services.appeal_file(user=cadre_account_x, kind="proposal", subject_id=proposal.pk, reasons=REASONS)
+    services.appeal_comment(appeal=appeal, user=officer_x, comment="材料已补齐")
+    assert services.remedies(appeal) == ["proposal"]
+    services.appeal_decide(appeal=appeal, user=county_approver, outcome="upheld", reasons="材料齐全", remedy="proposal")
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED and proposal.steps.order_by("-pk").first().round == 2
+    decisions.proposal_approve(proposal=proposal, approver=county_approver, comment="同意")
+    assert RankChange.objects.get(cadre=cadre_x, kind="promotion").to_level == 11

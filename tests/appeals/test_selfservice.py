@@ -148,3 +148,19 @@ def test_a_cadres_token_reaches_only_the_me_endpoints(file_x, cadre_account_x, o
     staff = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=officer_x).key}")
     assert staff.get(reverse("api:me-file")).status_code == 403
     assert staff.get(reverse("api:appeal-list")).status_code == 200
+
+
+def test_a_cadre_with_an_account_is_told_of_a_proposal_and_its_decision(
+    cadre_account_x, cadre_x, promotable, officer_x, county_approver
+):
+    from ranks.review import decisions
+
+    from .conftest import run_review
+
+    promotable(cadre_x, 12)
+    run_review()
+    proposal = Proposal.objects.get(cadre=cadre_x)
+    decisions.proposal_submit(proposal=proposal, user=officer_x, remarks="同意上报")
+    decisions.proposal_approve(proposal=proposal, approver=county_approver, comment="同意")
+    texts = list(Notice.objects.filter(cadre=cadre_x).order_by("pk").values_list("text", flat=True))
+    assert texts == ["2025年度晋升评审：晋升，待县级审批", "2025年度晋升评审：晋升，已批准"]
