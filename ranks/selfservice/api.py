@@ -35,32 +35,32 @@ def _level(state):
 @extend_schema(tags=["me"], responses=OpenApiTypes.OBJECT, description=gettext_lazy("The cadre's own file."))
 class MeFileView(MeView):
     def get(self, request):
-        data = selectors.own_file(cadre=self.cadre())
-        cadre = data["cadre"]
-        return Response(
-            {
-                "name": cadre.name,
-                "township": cadre.township.name,
-                "village": cadre.village.name,
-                "posts": [post.name for post in cadre.posts.all()],
-                **_level(data["state"]),
-                "history": [
-                    {
-                        "kind": c.kind,
-                        "from_level": c.from_level,
-                        "to_level": c.to_level,
-                        "effective_month": c.effective_month,
-                        "reason": c.reason,
-                    }
-                    for c in data["history"]
-                ],
-                "grades": [{"year": r.year, "grade": r.grade, "score": r.score} for r in data["grades"]],
-                "commendations": [
-                    {"title": c.title, "level": c.level, "awarded_on": c.awarded_on} for c in data["commendations"]
-                ],
-                "trainings": [{"course": t.course, "hours": t.hours, "trained_on": t.trained_on} for t in data["trainings"]],
-            }
-        )
+        return Response(file_json(selectors.own_file(cadre=self.cadre())))
+
+
+def file_json(data):
+    cadre = data["cadre"]
+    history = [
+        {
+            "kind": c.kind,
+            "from_level": c.from_level,
+            "to_level": c.to_level,
+            "effective_month": c.effective_month,
+            "reason": c.reason,
+        }
+        for c in data["history"]
+    ]
+    return {
+        "name": cadre.name,
+        "township": cadre.township.name,
+        "village": cadre.village.name,
+        "posts": [post.name for post in cadre.posts.all()],
+        **_level(data["state"]),
+        "history": history,
+        "grades": [{"year": r.year, "grade": r.grade, "score": r.score} for r in data["grades"]],
+        "commendations": [{"title": c.title, "level": c.level, "awarded_on": c.awarded_on} for c in data["commendations"]],
+        "trainings": [{"course": t.course, "hours": t.hours, "trained_on": t.trained_on} for t in data["trainings"]],
+    }
 
 
 @extend_schema(tags=["me"], responses=OpenApiTypes.OBJECT, description=gettext_lazy("The cadre's allowance, last 24 months."))
