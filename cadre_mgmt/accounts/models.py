@@ -77,6 +77,10 @@ class User(AbstractUser):
                     models.Q(role="cadre", cadre__isnull=False, township__isnull=True, is_staff=False, is_superuser=False)
                     | (~models.Q(role="cadre") & models.Q(cadre__isnull=True))
                 ),
+                violation_error_message=_(
+                    "A cadre account is issued from the cadre file: it names its cadre and no township; "
+                    "other accounts name no cadre."
+                ),
             ),
         ]
 

@@ -25,6 +25,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cadre__isnull', False), ('is_staff', False), ('is_superuser', False), ('role', 'cadre'), ('township__isnull', True)), models.Q(models.Q(('role', 'cadre'), _negated=True), ('cadre__isnull', True)), _connector='OR'), name='user_cadre_role_bound_to_cadre_only'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cadre__isnull', False), ('is_staff', False), ('is_superuser', False), ('role', 'cadre'), ('township__isnull', True)), models.Q(models.Q(('role', 'cadre'), _negated=True), ('cadre__isnull', True)), _connector='OR'), name='user_cadre_role_bound_to_cadre_only', violation_error_message='A cadre account is issued from the cadre file: it names its cadre and no township; other accounts name no cadre.'),
         ),
     ]
