@@ -28,7 +28,7 @@ def my_file(request):
     cadre = selectors.own_cadre(request.user)
     _seen(request, cadre, "file")
     context = selectors.own_file(cadre=cadre)
-    context["decisions"] = appeal_selectors.appealable_decisions(cadre=cadre)
+    context["decisions"] = appeal_selectors.appealable_decisions(cadre=cadre, loaded=context)
     context["unread"] = appeal_selectors.unread_notice_count(cadre=cadre)
     return render(request, "selfservice/my_file.html", context)
 
