@@ -254,7 +254,16 @@ def page_plans(users, *, seed=7):
         plans.append(("proposals", users["approver"], [proposals]))
     if roster is not None:
         plans.append(("roster", users["approver"], [f"{reverse('ranks:roster')}?month={roster.month:%Y-%m}"]))
+    plans.append(("my_file", cadre_account(sample[0]), [reverse("me:file")]))
     return plans
+
+
+def cadre_account(cadre_id):
+    """A cadre's own account (DESIGN §12) for the page "my file": one of the sampled cadres."""
+    user, _created = User.objects.get_or_create(
+        username="bench_cadre", defaults={"role": User.Role.CADRE, "cadre_id": cadre_id, "full_name": "bench"}
+    )
+    return user
 
 
 def proposals_url():
