@@ -213,3 +213,24 @@ def test_an_upheld_appeal_against_a_rejected_proposal_sends_it_to_the_county_aga
     assert proposal.status == Proposal.Status.SUBMITTED and proposal.steps.order_by("-pk").first().round == 2
     decisions.proposal_approve(proposal=proposal, approver=county_approver, comment="同意")
     assert RankChange.objects.get(cadre=cadre_x, kind="promotion").to_level == 11
+
+
+def test_the_pages_comment_and_decide_and_a_bad_decision_changes_nothing(
+    client_for, approved_promotion, cadre_account_x, officer_x, county_approver
+):
+    appeal = _file(cadre_account_x, approved_promotion)
+    response = client_for(officer_x).post(reverse("ranks:appeal_comment", args=[appeal.pk]), {"comment": "经核实，建议复核。"})
+    assert response.status_code == 302
+    client = client_for(county_approver)
+    page = client.get(reverse("ranks:appeal_detail", args=[appeal.pk])).content.decode()
+    assert "更正该职级变动" in page and 'data-testid="correction-preview"' in page
+    before = AuditRecord.objects.count()
+    response = client.post(
+        reverse("ranks:appeal_decide", args=[appeal.pk]), {"outcome": "dismissed", "reasons": "理由", "remedy": "correction"}
+    )
+    assert response.status_code == 200 and "该后续处理与本申诉及决定不符" in response.content.decode()
+    assert AuditRecord.objects.count() == before and Appeal.objects.get(pk=appeal.pk).status == "commented"
+    response = client.post(
+        reverse("ranks:appeal_decide", args=[appeal.pk]), {"outcome": "upheld", "reasons": "依据有误", "remedy": "correction"}
+    )
+    assert response.status_code == 302 and Appeal.objects.get(pk=appeal.pk).correction is not None
