@@ -182,3 +182,21 @@ def test_a_cadre_with_an_account_is_told_of_a_proposal_and_its_decision(
     decisions.proposal_approve(proposal=proposal, approver=county_approver, comment="同意")
     texts = list(Notice.objects.filter(cadre=cadre_x).order_by("pk").values_list("text", flat=True))
     assert texts == ["2025年度晋升评审：晋升，待县级审批", "2025年度晋升评审：晋升，已批准"]
+
+
+def test_the_appeals_api_is_scoped_like_the_pages(
+    approved_promotion, cadre_account_x, officer_x, officer_y, county_approver, supervisor
+):
+    appeal = services.appeal_file(
+        user=cadre_account_x, kind="proposal", subject_id=approved_promotion.pk, reasons="年限计算有误，请复核。"
+    )
+
+    def ids(user):
+        client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        response = client.get(reverse("api:appeal-list"))
+        return response.status_code, [row["id"] for row in response.json().get("results", [])]
+
+    assert ids(officer_x) == (200, [appeal.pk])
+    assert ids(county_approver) == (200, [appeal.pk])
+    assert ids(officer_y) == (200, [])
+    assert ids(supervisor)[0] == 403
