@@ -1,6 +1,7 @@
 """Reads of the appeals: the decisions a cadre may appeal, scoped appeal lists, the waiting lists, deadlines."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -39,7 +40,7 @@ def _day(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localdate(moment) if moment else None
 
 
-def _grade_rows(grades) -> list[tuple[str, int, str, datetime.date | None]]:
+def _grade_rows(grades: Iterable[AnnualReview]) -> list[tuple[str, int, str, datetime.date | None]]:
     return [
         (
             "grade",
@@ -52,7 +53,7 @@ def _grade_rows(grades) -> list[tuple[str, int, str, datetime.date | None]]:
     ]
 
 
-def _proposal_rows(proposals) -> list[tuple[str, int, str, datetime.date | None]]:
+def _proposal_rows(proposals: Iterable[Proposal]) -> list[tuple[str, int, str, datetime.date | None]]:
     return [
         (
             "proposal",
