@@ -42,12 +42,14 @@ def appeal_settings_save(*, user: Any, settings: Any, changed: Iterable[str]) ->
     )
 
 
-@transaction.atomic
-def notices_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
-    """Mark the cadre's own notices read (all of them when ``ids`` is None); another cadre's ids do nothing."""
+def notices_mark_read(*, user: Any, ids: Iterable[int] | None = None, link: str = "") -> int:
+    """Mark the cadre's own notices read: all of them, those of ``ids``, or those pointing to ``link`` (the page
+    the cadre has just opened); another cadre's notices are never touched. One UPDATE: atomic by itself."""
     rows = Notice.objects.filter(cadre_id=user.cadre_id, read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
+    if link:
+        rows = rows.filter(link=link)
     return rows.update(read_at=timezone.now())
 
 

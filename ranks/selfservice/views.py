@@ -20,7 +20,9 @@ from . import selectors
 
 
 def _seen(request, cadre, page):
+    """The audit record of a personal page; the notices that point to this page are read now."""
     appeal_services.personal_data_viewed(user=request.user, page=page, cadre=cadre)
+    appeal_services.notices_mark_read(user=request.user, link=request.path)
 
 
 @login_required

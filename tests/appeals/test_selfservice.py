@@ -110,9 +110,9 @@ def test_every_personal_page_a_cadre_opens_is_audited(file_x, cadre_account_x):
     assert [r.summary for r in records] == ["村干部查看本人页面：file", f"村干部查看本人页面：proposal {file_x.year}"]
 
 
-# Measured: 16 (session, user, the audit record of the page view, the cadre and its posts, one query per
+# Measured: 17 (session, user, the audit record of the page view, its notices marked read, the cadre and its posts, one query per
 # section, the deadline settings, the open appeals, the unread count), whatever the number of records.
-MY_FILE_QUERIES = 16
+MY_FILE_QUERIES = 17
 
 
 def test_my_file_costs_a_fixed_number_of_queries(file_x, cadre_account_x, county_approver, django_assert_max_num_queries):
@@ -152,6 +152,11 @@ def test_notices_are_read_and_unread(file_x, cadre_account_x):
     services.appeal_file(user=cadre_account_x, kind="proposal", subject_id=file_x.pk, reasons="任职年限计算有误，请复核。")
     client = _cadre_client(cadre_account_x)
     assert "1 条未读消息" in client.get(reverse("me:file")).content.decode()
+    appeal = Appeal.objects.get()
+    client.get(reverse("me:appeal_detail", args=[appeal.pk]))  # opening the page a notice points to reads it
+    assert not Notice.objects.filter(read_at__isnull=True).exists()
+    services.appeal_comment(appeal=appeal, user=file_x.submitted_by, comment="已核实")
+    assert Notice.objects.filter(read_at__isnull=True).count() == 1
     assert client.post(reverse("me:notices_read")).status_code == 302
     assert not Notice.objects.filter(read_at__isnull=True).exists()
 
