@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "cadre_mgmt.nul_bytes.RefuseNulBytesMiddleware",
     "cadre_mgmt.audit.middleware.RequestContextMiddleware",
     "cadre_mgmt.accounts.middleware.ForcePasswordChangeMiddleware",
+    # A cadre account (DESIGN §12) reaches only its own pages: every other URL is a 403 (default deny).
+    "cadre_mgmt.accounts.middleware.CadreConfinementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

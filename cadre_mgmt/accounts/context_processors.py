@@ -23,7 +23,8 @@ def navigation(request):
     entries = []
     groups = {}
     for item in registry.nav_items:
-        if not item.visible(user):
+        # A cadre account sees its own pages only (``me:``), whatever an entry's ``visible`` says.
+        if not item.visible(user) or (user.is_cadre and not item.url_name.startswith("me:")):
             continue
         url = reverse(item.url_name)
         link = {"label": item.label, "url": url, "active": _is_active(request, url), "group": str(item.group)}

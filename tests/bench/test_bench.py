@@ -52,7 +52,7 @@ def test_measurements_run_and_report_numbers(county):
     assert export["export_floor_seconds"] == min(floors) > 0
 
     pages = measure.measure_pages(users, requests=2)
-    assert {"cadre_list", "cadre_file", "ledger", "roster"} <= set(pages)
+    assert {"cadre_list", "cadre_file", "ledger", "roster", "my_file"} <= set(pages)
     assert all(page["queries"] > 0 and page["p95_ms"] >= page["median_ms"] > 0 for page in pages.values())
 
     ledger = measure.measure_ledger_save(officer=users["officer"], count=3)

@@ -47,6 +47,11 @@ LEGIT_WRITES = {
     ("ranks:grading_reject", "county_admin"),  # "-1" or "99999999" is a valid (free-text) rejection reason
     ("ranks:settings_posts", "county_admin"),  # a checkbox posted with any value is ticked: a real, audited setting
     ("ranks:rank_change_reverse", "county_admin"),  # a reason ("-1") and a ticked confirmation: a real correction
+    # Issuing (a new initial password) and disabling a cadre's account read no parameter (DESIGN §12).
+    ("ranks:cadre_account_issue", "county_admin"),
+    ("ranks:cadre_account_issue", "township_x"),
+    ("ranks:cadre_account_disable", "county_admin"),
+    ("ranks:cadre_account_disable", "township_x"),
 }
 
 
