@@ -35,12 +35,14 @@ def meetings_for_user(*, user: User, village: int | None = None, year: int | Non
     return scope_for_user(rows, user)
 
 
-def projects_for_user(*, user: User, village: int | None = None) -> QuerySet[RevitalizationProject]:
+def projects_for_user(*, user: User, village: int | None = None, cadre: int | None = None) -> QuerySet[RevitalizationProject]:
     if not can_read_branches(user):
         return RevitalizationProject.objects.none()
     rows = RevitalizationProject.objects.select_related("township", "village").prefetch_related("responsible")
     if village:
         rows = rows.filter(village_id=village)
+    if cadre:
+        rows = rows.filter(responsible=cadre)
     return scope_for_user(rows, user)
 
 
@@ -100,11 +102,8 @@ def projects_by_cadre(
     return result
 
 
-def cadre_branch_records(*, cadre: Cadre, year: int) -> dict:
-    """The cadre file's section: this year's attendance, the meetings attended, the projects (three queries)."""
-    projects = list(RevitalizationProject.objects.filter(responsible=cadre).order_by("-starts_on")[:20])
-    return {
-        "attendance": attendance_for(cadres=[cadre], year=year)[cadre.pk],
-        "projects": projects,
-        "year": year,
-    }
+def cadre_projects(cadre: Cadre) -> tuple[int, str | None]:
+    """How many projects the cadre is (or was) responsible for, and the newest one's name."""
+    rows = RevitalizationProject.objects.filter(responsible=cadre)
+    newest = rows.order_by("-starts_on", "-pk").values_list("name", flat=True).first()
+    return rows.count(), newest

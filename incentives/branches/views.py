@@ -30,7 +30,8 @@ def meeting_list(request):
 @login_required
 def project_list(request):
     require(can_read_branches(request.user))
-    rows = projects_for_user(user=request.user)
+    cadre = request.GET.get("cadre", "")
+    rows = projects_for_user(user=request.user, cadre=int(cadre) if cadre.isdigit() and len(cadre) < 18 else None)
     return list_page(request, "incentives/branches/project_list.html", rows, _context(request, "projects"))
 
 
