@@ -8,7 +8,7 @@ from cadre_mgmt import registry
 
 from .models import BranchMeeting, RevitalizationProject
 from .rules import Attendance
-from .selectors import attendance_for, can_read_branches, cadre_projects
+from .selectors import attendance_for, cadre_projects, can_read_branches
 
 FAR_FUTURE = datetime.date(9999, 12, 31)
 
