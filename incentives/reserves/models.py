@@ -6,6 +6,8 @@ of ``Cadre``'s fields and the methods that fill and read them are ``Cadre``'s fu
 encryption, hashing and masking all live in ``cadre_mgmt.cadres.idnumbers``).
 """
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -65,9 +67,10 @@ class Reserve(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     # The cadre's functions, shared (not copied): they read and write the fields cloned above.
-    assign_id_number = Cadre.assign_id_number
-    id_number = Cadre.id_number
-    id_number_for = Cadre.id_number_for
+    # (typed Any: the type checker would insist on a Cadre as ``self``; they only read the cloned fields).
+    assign_id_number: Any = Cadre.assign_id_number
+    id_number: Any = Cadre.id_number
+    id_number_for: Any = Cadre.id_number_for
 
     class Meta:
         verbose_name = _("reserve cadre")
