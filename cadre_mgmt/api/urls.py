@@ -16,6 +16,7 @@ V1_MODULES = [
     "cadre_mgmt.cadres.api",
     "assessments.api",
     "ranks.api",
+    "incentives.reserves.api",
 ]
 
 v1_patterns = [

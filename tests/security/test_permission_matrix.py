@@ -269,6 +269,9 @@ MATRIX = {
     "api:ledger-category-list": API_ASSESSMENT_READERS,
     "api:ledger-entry-list": API_ASSESSMENT_READERS,
     "api:ledger-entry-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
+    "api:reserve-list": API_ASSESSMENT_READERS,
+    "api:reserve-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
+    "api:reserve-pool-list": API_ASSESSMENT_READERS,
     # Scores lists need ?year= (a 400 names the missing filter) — the refusal of the others comes first.
     "api:quarterly-assessment-list": "401 | 400 | 400 | 400 | 403 | 403",
     "api:annual-assessment-list": "401 | 400 | 400 | 400 | 403 | 403",
@@ -388,6 +391,7 @@ def build_targets():
         "supervision:veto_revoke": _pk(VetoEvent, cadre__township=TOWNSHIP),
         "api:cadre-detail": _pk(Cadre, township=TOWNSHIP),
         "api:ledger-entry-detail": _pk(LedgerEntry, township=TOWNSHIP),
+        "api:reserve-detail": _pk(Reserve, township=TOWNSHIP),
         "api:promotion-review-detail": review,
         "api:proposal-detail": _pk(Proposal, township=TOWNSHIP),
         "api:proposal-approve": _pk(Proposal, township=TOWNSHIP),
