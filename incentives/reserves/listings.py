@@ -27,7 +27,7 @@ def chart_data(overview: PoolOverview, *, by_township: bool) -> dict:
         "below_name": _("Villages below the minimum"),
         "minimum": None if by_township else overview.minimum,
         "minimum_name": _("Minimum per village"),
-        "axis": _("reserves"),
+        "axis": _("persons"),
     }
 
 

@@ -36,7 +36,7 @@ class Reserve(models.Model):
         REGISTERED = "registered", _("Registered")
         CULTIVATING = "cultivating", _("In cultivation")
         APPOINTED = "appointed", _("Appointed")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", _("Withdrawn from the pool")
 
     township = models.ForeignKey("cadres.Township", verbose_name=_("township"), on_delete=models.PROTECT, related_name="+")
     village = models.ForeignKey("cadres.Village", verbose_name=_("village"), on_delete=models.PROTECT, related_name="reserves")

@@ -92,6 +92,10 @@ class PoolOverview:
     columns: list[tuple[str, str, str]]  # (group, key, label)
 
     @property
+    def open_total(self) -> int:
+        return sum(row.open for row in self.villages)
+
+    @property
     def below_count(self) -> int:
         return sum(1 for row in self.villages if row.below)
 

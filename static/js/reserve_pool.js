@@ -12,7 +12,7 @@
     return { name: s.name, type: "bar", stack: "open", data: s.data, emphasis: { focus: "series" } };
   });
   if (d.minimum !== null) {
-    series[0].markLine = { symbol: "none", data: [{ yAxis: d.minimum, name: d.minimum_name }], label: { formatter: d.minimum_name + " {c}" }, lineStyle: { color: "#b3261e", type: "dashed" } };
+    series[0].markLine = { symbol: "none", data: [{ yAxis: d.minimum, name: d.minimum_name }], label: { position: "insideEndTop", formatter: d.minimum_name + " {c}" }, lineStyle: { color: "#b3261e", type: "dashed" } };
   } else {
     series.push({ name: d.below_name, type: "bar", data: d.below });
   }
@@ -22,7 +22,7 @@
     color: colors,
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
     legend: { bottom: 0 },
-    grid: { left: 8, right: 16, top: 32, bottom: 40, containLabel: true },
+    grid: { left: 16, right: 16, top: 40, bottom: 40, containLabel: true },
     xAxis: { type: "category", data: d.categories, axisLabel: { hideOverlap: true, rotate: d.categories.length > 8 ? 30 : 0 } },
     yAxis: { type: "value", name: d.axis, minInterval: 1 },
     series: series
