@@ -8,12 +8,13 @@
 """
 
 import django_filters
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, generics, mixins, serializers
 from rest_framework.response import Response
 
-from cadre_mgmt.api.filters import IdFilter
+from cadre_mgmt.api.filters import MAX_ID, IdFilter
 from cadre_mgmt.api.permissions import IsSignedIn, role_required
 from cadre_mgmt.api.viewsets import Router, ScopedViewSet
 
@@ -93,18 +94,20 @@ class ReserveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ReaderVi
     filterset_class = ReserveFilter
 
 
-@extend_schema(
-    tags=["reserves"],
-    responses=PoolSerializer,
-    description=_("The reserve pool per village, with the villages below the minimum flagged."),
-)
-class ReservePoolViewSet(mixins.ListModelMixin, _ReaderViewSet):
-    serializer_class = PoolRowSerializer
-    selector = reserves_for_user
-    filterset_class = PoolFilter
-    pagination_class = None
+class ReservePoolView(generics.GenericAPIView):
+    permission_classes = [IsSignedIn, CanRead]
+    serializer_class = PoolSerializer
+    filterset_class = None
 
-    def list(self, request):
+    @extend_schema(
+        tags=["reserves"],
+        parameters=[
+            OpenApiParameter("township", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, description=_("Township id."))
+        ],
+        responses=PoolSerializer,
+        description=_("The reserve pool per village, with the villages below the minimum flagged."),
+    )
+    def get(self, request):
         filters = PoolFilter(request.query_params, queryset=Reserve.objects.none())
         if not filters.is_valid():
             raise exceptions.ValidationError(filters.errors)
@@ -114,5 +117,4 @@ class ReservePoolViewSet(mixins.ListModelMixin, _ReaderViewSet):
 
 router = Router()
 router.register("reserves", ReserveViewSet, basename="reserve")
-router.register("reserve-pool", ReservePoolViewSet, basename="reserve-pool")
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("reserve-pool/", ReservePoolView.as_view(), name="reserve-pool")]

@@ -271,7 +271,7 @@ MATRIX = {
     "api:ledger-entry-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
     "api:reserve-list": API_ASSESSMENT_READERS,
     "api:reserve-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
-    "api:reserve-pool-list": API_ASSESSMENT_READERS,
+    "api:reserve-pool": API_ASSESSMENT_READERS,
     # Scores lists need ?year= (a 400 names the missing filter) — the refusal of the others comes first.
     "api:quarterly-assessment-list": "401 | 400 | 400 | 400 | 403 | 403",
     "api:annual-assessment-list": "401 | 400 | 400 | 400 | 403 | 403",
