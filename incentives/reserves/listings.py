@@ -8,15 +8,15 @@ from cadre_mgmt.listexport import Column, ListExport
 from .selectors import PoolOverview
 
 
-def chart_data(overview: PoolOverview, *, by_township: bool) -> dict:
-    """Open reserves (registered, in cultivation) per township or per village, and the minimum per village."""
+def chart_data(overview: PoolOverview) -> dict:
+    """Open reserves (registered, in cultivation) per township (the county's view) or per village, and the
+    minimum per village (villages) or the number of villages below it (townships)."""
+    by_township = overview.townships is not None
     groups: dict[str, list[int]] = {}
+    for row in overview.townships or []:
+        groups[row.township.name] = [row.cells[0], row.cells[1], row.below]  # statuses come first
     for row in overview.villages:
-        name = row.village.township.name if by_township else row.village.name
-        totals = groups.setdefault(name, [0, 0, 0])
-        totals[0] += row.counts.get("status_registered", 0)
-        totals[1] += row.counts.get("status_cultivating", 0)
-        totals[2] += 1 if row.below else 0
+        groups[row.village.name] = [row.cells[0], row.cells[1], 1 if row.below else 0]
     return {
         "categories": list(groups),
         "series": [

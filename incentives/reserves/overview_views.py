@@ -14,7 +14,7 @@ from cadre_mgmt.web import submit_form, xlsx_response
 from . import importing, services
 from .forms import PoolMinimumForm
 from .listings import chart_data, overview_export
-from .selectors import can_read_reserves, can_write_reserves, pool_minimum, pool_overview
+from .selectors import can_read_reserves, can_write_reserves, county_pool_overview, pool_minimum, pool_overview
 
 
 def _township_id(request):
@@ -27,10 +27,14 @@ def _township_id(request):
 def reserve_overview(request):
     require(can_read_reserves(request.user))
     township_id = _township_id(request)
-    overview = pool_overview(user=request.user, township_id=township_id)
+    by_township = request.user.sees_all_townships and township_id is None
+    if by_township:
+        overview = county_pool_overview(user=request.user)
+    else:
+        overview = pool_overview(user=request.user, township_id=township_id)
     context = {
         "overview": overview,
-        "chart": chart_data(overview, by_township=request.user.sees_all_townships and township_id is None),
+        "chart": chart_data(overview),
         "townships": townships_for_user(user=request.user) if request.user.sees_all_townships else [],
         "township_id": township_id,
         "can_set": request.user.is_county_admin,

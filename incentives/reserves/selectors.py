@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import scope_for_user, township_allowed_for_user, writable_for_user
-from cadre_mgmt.cadres.models import Cadre, Village
+from cadre_mgmt.cadres.models import Cadre, Township, Village
 
 from . import rules
 from .models import Reserve, ReservePoolSetting
@@ -85,18 +85,32 @@ class VillagePool:
 
 
 @dataclass
+class TownshipPool:
+    """A township's row of the county's overview: its villages' counts summed."""
+
+    township: Township
+    cells: list[int]
+    open: int = 0
+    villages: int = 0
+    below: int = 0  # villages below the minimum
+
+
+@dataclass
 class PoolOverview:
     minimum: int
     villages: list[VillagePool]
     totals: list[int]
     columns: list[tuple[str, str, str]]  # (group, key, label)
+    townships: list[TownshipPool] | None = None  # the county's view: one row per township, no village rows
 
     @property
     def open_total(self) -> int:
-        return sum(row.open for row in self.villages)
+        return sum(row.open for row in self.townships) if self.townships is not None else sum(row.open for row in self.villages)
 
     @property
     def below_count(self) -> int:
+        if self.townships is not None:
+            return sum(row.below for row in self.townships)
         return sum(1 for row in self.villages if row.below)
 
 
@@ -148,3 +162,27 @@ def pool_overview(*, user: User, township_id: int | None = None, today: datetime
         rows.append(row)
     totals = [sum(row.cells[index] for row in rows) for index in range(len(names))]
     return PoolOverview(minimum=minimum, villages=rows, totals=totals, columns=columns)
+
+
+def county_pool_overview(*, user: User, today: datetime.date | None = None) -> PoolOverview:
+    """The county's view of the pool: one row per township (its villages' counts summed) with the number of
+    its villages below the minimum. Four queries however many villages: the counts per village (one scan of
+    the reserves), the setting, the townships, the villages' townships (ids only)."""
+    today = today or timezone.localdate()
+    reserves = scope_for_user(Reserve.objects.all(), user).order_by()
+    counted = {row.pop("village_id"): row for row in reserves.values("village_id").annotate(**_aggregates(today))}
+    minimum, columns = pool_minimum(), _columns()
+    names = [f"{group}_{key}" for group, key, _label in columns]
+    townships = scope_for_user(Township.objects.all(), user, township_field="pk")
+    rows = {township.pk: TownshipPool(township, [0] * len(names)) for township in townships}
+    for village_id, township_id in scope_for_user(Village.objects.order_by(), user).values_list("pk", "township_id"):
+        row, counts = rows[township_id], counted.get(village_id, {})
+        cells = [counts.get(name, 0) for name in names]
+        row.cells = [a + b for a, b in zip(row.cells, cells, strict=True)]
+        village_open = cells[0] + cells[1]  # registered + in cultivation: the statuses come first
+        row.open += village_open
+        row.villages += 1
+        row.below += rules.below_minimum(village_open, minimum)
+    township_rows = list(rows.values())
+    totals = [sum(row.cells[index] for row in township_rows) for index in range(len(names))]
+    return PoolOverview(minimum=minimum, villages=[], totals=totals, columns=columns, townships=township_rows)

@@ -236,3 +236,24 @@ def test_the_overview_page_and_export(client_for, officer_x, village_x):
     export = client.get(reverse("incentives:reserve_overview_export"))
     assert export.status_code == 200 and export.content[:2] == b"PK"
     assert AuditRecord.objects.filter(action=AuditRecord.Action.EXPORT, object_type="incentives.Reserve").exists()
+
+
+def test_the_countys_view_sums_the_villages_per_township(
+    officer_x, officer_y, village_x, village_y, county_approver, client_for, django_assert_max_num_queries
+):
+    from incentives.reserves.selectors import county_pool_overview
+
+    register(officer_x, village_x)
+    register(officer_x, village_x, id_number=make_id_number(datetime.date(1991, 1, 1)))
+    register(officer_y, village_y, id_number=make_id_number(datetime.date(1992, 1, 1)), source="veteran")
+    VillageFactory(township=village_y.township, name="空白村")
+    with django_assert_max_num_queries(4):
+        county = county_pool_overview(user=county_approver)
+    villages = pool_overview(user=county_approver)
+    assert county.totals == villages.totals and county.open_total == villages.open_total == 3
+    rows = {row.township.pk: row for row in county.townships}
+    assert (rows[village_x.township_id].open, rows[village_x.township_id].below) == (2, 0)
+    assert (rows[village_y.township_id].villages, rows[village_y.township_id].below) == (2, 2)
+    assert county.below_count == villages.below_count == 2
+    page = client_for(county_approver).get(reverse("incentives:reserve_overview"))
+    assert page.status_code == 200 and f"?township={village_y.township_id}" in page.text
