@@ -11,11 +11,14 @@ from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import require, township_allowed_for_user
-from cadre_mgmt.audit.services import audited_create, audited_update
+from cadre_mgmt.audit.models import AuditRecord
+from cadre_mgmt.audit.services import audit_record, audited_create, audited_update
 from cadre_mgmt.cadres import idnumbers
 from cadre_mgmt.cadres.models import Cadre, Post, Village
 from cadre_mgmt.cadres.services import cadre_create
 
+from ..models import TrainingRecord
+from ..training_fields import TrainingFields
 from . import rules
 from .models import Reserve, ReserveAssessment, ReservePoolSetting, ReserveStep, ReserveTraining
 
@@ -150,7 +153,26 @@ def reserve_appoint(*, user: User, reserve: Reserve, posts: Iterable[Post], appo
     )
     note = _("Appointed as %(posts)s") % {"posts": "、".join(post.name for post in posts)}
     _step(reserve, user, Reserve.Status.APPOINTED, appointed_on, note, ended_on=appointed_on, cadre=cadre)
+    _carry_trainings(user, reserve, cadre)
     return cadre
+
+
+def _carry_trainings(user: User, reserve: Reserve, cadre: Cadre) -> None:
+    """The reserve's training courses become the new cadre's training records (the same fields)."""
+    courses = list(reserve.trainings.filter(kind=ReserveTraining.Kind.TRAINING).order_by("trained_on", "pk"))
+    if not courses:
+        return
+    fields = [field.name for field in TrainingFields._meta.get_fields()]
+    TrainingRecord.objects.bulk_create(
+        [TrainingRecord(cadre=cadre, recorded_by=user, **{name: getattr(course, name) for name in fields}) for course in courses]
+    )
+    audit_record(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        obj=cadre,
+        summary=_("Training as a reserve carried into the cadre's records: %(count)s") % {"count": len(courses)},
+        changes={"courses": [course.course for course in courses]},
+    )
 
 
 @transaction.atomic

@@ -136,6 +136,16 @@ def test_training_and_one_assessment_per_year(officer_x, village_x):
 def test_appointment_creates_one_cadre_moves_the_id_and_opens_the_initial_grading(officer_x, village_x):
     number = make_id_number(datetime.date(1992, 1, 2))
     reserve = cultivating(officer_x, village_x, id_number=number, name="李晓雯")
+    for kind, course in (("training", "示范培训班"), ("practice", "跟班学习")):
+        services.reserve_training_record(
+            user=officer_x,
+            reserve=reserve,
+            kind=kind,
+            course=course,
+            organizer="县委组织部",
+            hours=Decimal("16"),
+            trained_on=TODAY,
+        )
     member = Post.objects.get(code="member")
     before = Cadre.objects.count()
     cadre = services.reserve_appoint(user=officer_x, reserve=reserve, posts=[member], appointed_on=TODAY)
@@ -145,6 +155,7 @@ def test_appointment_creates_one_cadre_moves_the_id_and_opens_the_initial_gradin
     reserve.refresh_from_db()
     assert (reserve.status, reserve.cadre, reserve.ended_on) == ("appointed", cadre, TODAY)
     assert cadre in ungraded_cadres_for(user=officer_x)
+    assert list(cadre.trainings.values_list("course", "hours")) == [("示范培训班", Decimal("16.0"))]  # training, not practice
     with pytest.raises(ValidationError):
         services.reserve_appoint(user=officer_x, reserve=reserve, posts=[member], appointed_on=TODAY)
     assert Cadre.objects.count() == before + 1
