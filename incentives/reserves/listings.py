@@ -28,6 +28,7 @@ def chart_data(overview: PoolOverview) -> dict:
         "minimum": None if by_township else overview.minimum,
         "minimum_name": _("Minimum per village"),
         "axis": _("persons"),
+        "villages_axis": _("number of villages"),
     }
 
 

@@ -14,7 +14,7 @@
   if (d.minimum !== null) {
     series[0].markLine = { symbol: "none", data: [{ yAxis: d.minimum, name: d.minimum_name }], label: { position: "insideEndTop", formatter: d.minimum_name + " {c}" }, lineStyle: { color: "#b3261e", type: "dashed" } };
   } else {
-    series.push({ name: d.below_name, type: "bar", data: d.below });
+    series.push({ name: d.below_name, type: "bar", yAxisIndex: 1, data: d.below });
   }
   var chart = echarts.init(element);
   chart.setOption({
@@ -24,7 +24,10 @@
     legend: { bottom: 0 },
     grid: { left: 16, right: 16, top: 40, bottom: 40, containLabel: true },
     xAxis: { type: "category", data: d.categories, axisLabel: { hideOverlap: true, rotate: d.categories.length > 8 ? 30 : 0 } },
-    yAxis: { type: "value", name: d.axis, minInterval: 1 },
+    yAxis: d.minimum !== null ? { type: "value", name: d.axis, minInterval: 1 } : [
+      { type: "value", name: d.axis, minInterval: 1 },
+      { type: "value", name: d.villages_axis, minInterval: 1, splitLine: { show: false } }
+    ],
     series: series
   });
   window.addEventListener("resize", function () { chart.resize(); });
