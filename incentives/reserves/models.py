@@ -16,8 +16,6 @@ from cadre_mgmt.records import Recorded, StatusStep, status_step_fields, user_fi
 
 from ..training_fields import TrainingFields
 
-ID_NUMBER_FIELDS = ("id_number_encrypted", "id_number_hash", "id_number_masked")
-
 
 def cadre_field(name):
     """A fresh copy of the cadre's field ``name`` (same type, length, choices, label)."""
