@@ -66,9 +66,12 @@ def test_a_reserve_from_registration_to_appointment(page, officer_x, village_x):
     page.get_by_label("举办日期").fill(today)
     page.get_by_label("类别").select_option(label="党课")
     page.get_by_label("主题").fill("书记讲党课：发挥党员先锋模范作用")
-    page.get_by_label(mentor.name).check()
+    page.get_by_label("全选").check()  # everyone shown, then one absent
+    page.get_by_label("赵海燕").uncheck()
+    expect(page.get_by_label(mentor.name)).to_be_checked()
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_test_id("meeting-list")).to_contain_text("书记讲党课")
+    expect(page.get_by_test_id("meeting-list")).not_to_contain_text("赵海燕")
 
     page.goto(f"/assessments/years/{datetime.date.today().year}/")
     grid = page.get_by_test_id("year-grid")
