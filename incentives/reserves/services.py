@@ -139,18 +139,24 @@ def reserve_appoint(*, user: User, reserve: Reserve, posts: Iterable[Post], appo
     posts = list(posts)
     if not posts:
         raise ValidationError({"posts": _("Give at least one post.")})
-    cadre = cadre_create(
-        user=user,
-        village=reserve.village,
-        id_number=reserve.id_number,
-        posts=posts,
-        name=reserve.name,
-        phone=reserve.phone,
-        political_status=reserve.political_status,
-        education=reserve.education,
-        first_appointed_on=appointed_on,
-        prior_service_years=0,
-    )
+    _not_future(appointed_on, "appointed_on")
+    if appointed_on < reserve.registered_on:
+        raise ValidationError({"appointed_on": _("The date is before the registration.")})
+    try:
+        cadre = cadre_create(
+            user=user,
+            village=reserve.village,
+            id_number=reserve.id_number,
+            posts=posts,
+            name=reserve.name,
+            phone=reserve.phone,
+            political_status=reserve.political_status,
+            education=reserve.education,
+            first_appointed_on=appointed_on,
+            prior_service_years=0,
+        )
+    except ValidationError as exc:  # the cadre file's own checks, worded for the cadre form: say them as they are
+        raise ValidationError(exc.messages) from exc
     note = _("Appointed as %(posts)s") % {"posts": "、".join(post.name for post in posts)}
     _step(reserve, user, Reserve.Status.APPOINTED, appointed_on, note, ended_on=appointed_on, cadre=cadre)
     _carry_trainings(user, reserve, cadre)

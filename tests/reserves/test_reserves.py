@@ -271,3 +271,16 @@ def test_the_countys_view_sums_the_villages_per_township(
     assert county.below_count == villages.below_count == 2
     page = client_for(county_approver).get(reverse("incentives:reserve_overview"))
     assert page.status_code == 200 and f"?township={village_y.township_id}" in page.text
+
+
+def test_a_refused_appointment_is_said_on_the_form(client_for, officer_x, village_x):
+    reserve = cultivating(officer_x, village_x)
+    url = reverse("incentives:reserve_appoint", args=[reserve.pk])
+    member = Post.objects.get(code="member")
+    client = client_for(officer_x)
+    for day in (TODAY + datetime.timedelta(days=5), reserve.registered_on - datetime.timedelta(days=1)):
+        page = client.post(url, {"posts": [member.pk], "appointed_on": day.isoformat()})
+        assert page.status_code == 200 and "alert" in page.text
+    assert not Cadre.objects.filter(id_number_hash=reserve.id_number_hash).exists()
+    reserve.refresh_from_db()
+    assert reserve.status == "cultivating"
