@@ -1,9 +1,10 @@
 """Reads of the reserve pool: who may see and write it, the scoped lists, and the pool overview."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,25 +165,41 @@ def pool_overview(*, user: User, township_id: int | None = None, today: datetime
     return PoolOverview(minimum=minimum, villages=rows, totals=totals, columns=columns)
 
 
+def _age_band(today: datetime.date) -> Case:
+    """The age band of a reserve's birth date, as ``_aggregates`` counts them (the bands in order)."""
+    whens = [
+        When(birth_date__gt=_shifted(today, upper + 1), then=Value(key)) for upper, key in rules.AGE_BANDS if upper is not None
+    ]
+    return Case(*whens, default=Value(rules.AGE_BANDS[-1][1]), output_field=CharField())
+
+
 def county_pool_overview(*, user: User, today: datetime.date | None = None) -> PoolOverview:
-    """The county's view of the pool: one row per township (its villages' counts summed) with the number of
-    its villages below the minimum. Four queries however many villages: the counts per village (one scan of
-    the reserves), the setting, the townships, the villages' townships (ids only)."""
+    """The county's view of the pool: one row per township (its villages summed) with the number of its
+    villages below the minimum. Small grouped counts instead of one wide aggregate (a benchmark choice: at
+    40,000 reserves, five COUNT(*) GROUP BYs cost half the twenty filtered counts); seven queries."""
     today = today or timezone.localdate()
     reserves = scope_for_user(Reserve.objects.all(), user).order_by()
-    counted = {row.pop("village_id"): row for row in reserves.values("village_id").annotate(**_aggregates(today))}
+    open_rows = reserves.filter(status__in=OPEN)
     minimum, columns = pool_minimum(), _columns()
-    names = [f"{group}_{key}" for group, key, _label in columns]
-    townships = scope_for_user(Township.objects.all(), user, township_field="pk")
-    rows = {township.pk: TownshipPool(township, [0] * len(names)) for township in townships}
-    for village_id, township_id in scope_for_user(Village.objects.order_by(), user).values_list("pk", "township_id"):
-        row, counts = rows[township_id], counted.get(village_id, {})
-        cells = [counts.get(name, 0) for name in names]
-        row.cells = [a + b for a, b in zip(row.cells, cells, strict=True)]
-        village_open = cells[0] + cells[1]  # registered + in cultivation: the statuses come first
-        row.open += village_open
-        row.villages += 1
-        row.below += rules.below_minimum(village_open, minimum)
+    index = {f"{group}_{key}": position for position, (group, key, _label) in enumerate(columns)}
+    townships = scope_for_user(Township.objects.annotate(village_count=Count("villages")), user, township_field="pk")
+    rows = {t.pk: TownshipPool(t, [0] * len(columns), villages=t.village_count) for t in townships}
+    groups = (
+        ("status", reserves.values_list("township_id", "status")),
+        ("education", open_rows.values_list("township_id", "education")),
+        ("source", open_rows.values_list("township_id", "source")),
+        ("age", open_rows.annotate(band=_age_band(today)).values_list("township_id", "band")),
+    )
+    for group, grouped in groups:
+        for township_id, key, count in grouped.annotate(n=Count("pk")):
+            rows[township_id].cells[index[f"{group}_{key}"]] += count
+    per_village = list(open_rows.values_list("township_id", "village_id").annotate(n=Count("pk")))
+    with_open = Counter(township_id for township_id, _village, _n in per_village)
+    short = Counter(township_id for township_id, _village, n in per_village if rules.below_minimum(n, minimum))
+    empty_is_short = rules.below_minimum(0, minimum)
+    for pk, row in rows.items():
+        row.open = row.cells[0] + row.cells[1]  # registered + in cultivation: the statuses come first
+        row.below = short[pk] + ((row.villages - with_open[pk]) if empty_is_short else 0)
     township_rows = list(rows.values())
-    totals = [sum(row.cells[index] for row in township_rows) for index in range(len(names))]
+    totals = [sum(row.cells[position] for row in township_rows) for position in range(len(columns))]
     return PoolOverview(minimum=minimum, villages=[], totals=totals, columns=columns, townships=township_rows)

@@ -261,14 +261,16 @@ def test_the_countys_view_sums_the_villages_per_township(
     register(officer_x, village_x, id_number=make_id_number(datetime.date(1991, 1, 1)))
     register(officer_y, village_y, id_number=make_id_number(datetime.date(1992, 1, 1)), source="veteran")
     VillageFactory(township=village_y.township, name="空白村")
-    with django_assert_max_num_queries(4):
+    register(officer_y, village_y, id_number=make_id_number(datetime.date(TODAY.year - 45, 1, 1)), education="college")
+    register(officer_y, village_y, id_number=make_id_number(datetime.date(TODAY.year - 33, 6, 1)), source="talent")
+    with django_assert_max_num_queries(7):
         county = county_pool_overview(user=county_approver)
     villages = pool_overview(user=county_approver)
-    assert county.totals == villages.totals and county.open_total == villages.open_total == 3
+    assert county.totals == villages.totals and county.open_total == villages.open_total == 5
     rows = {row.township.pk: row for row in county.townships}
     assert (rows[village_x.township_id].open, rows[village_x.township_id].below) == (2, 0)
-    assert (rows[village_y.township_id].villages, rows[village_y.township_id].below) == (2, 2)
-    assert county.below_count == villages.below_count == 2
+    assert (rows[village_y.township_id].villages, rows[village_y.township_id].below) == (2, 1)
+    assert county.below_count == villages.below_count == 1
     page = client_for(county_approver).get(reverse("incentives:reserve_overview"))
     assert page.status_code == 200 and f"?township={village_y.township_id}" in page.text
 
