@@ -277,6 +277,8 @@ def page_plans(users, *, seed=7):
         ("cadre_list", users["approver"], [reverse("cadres:list")]),
         ("cadre_file", officer, [reverse("cadres:detail", args=[pk]) for pk in sample]),
         ("ledger", officer, [reverse("assessments:ledger")]),
+        # The county's whole reserve pool (every village of every township): the heaviest overview.
+        ("reserve_overview", users["approver"], [reverse("incentives:reserve_overview")]),
     ]
     proposals = proposals_url()
     if proposals:

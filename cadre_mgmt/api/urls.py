@@ -18,6 +18,7 @@ V1_MODULES = [
     "assessments.evaluation.api",
     "ranks.api",
     "ranks.selfservice.api",  # a cadre's own me/ endpoints and the appeals (DESIGN §12)
+    "incentives.reserves.api",
 ]
 
 v1_patterns = [

@@ -220,6 +220,26 @@ MATRIX = {
     "incentives:aid_step": "POST login | ok | 403/ok | ok/404 | 403 | 403",
     "incentives:pay_scale_list": INCENTIVE_READERS,
     "incentives:pay_scale_export": INCENTIVE_READERS,  # the export of the list page, same readers
+    # reserve pool, Party-branch meetings, revitalization projects: the readers of the assessments they
+    # stand beside (county roles, township staff); township staff and the county administrator write ---------
+    "incentives:reserve_list": ASSESSMENT_READERS,
+    "incentives:reserve_create": TOWNSHIP_WRITERS,
+    "incentives:reserve_overview": ASSESSMENT_READERS,
+    "incentives:reserve_overview_export": ASSESSMENT_READERS,  # the export of the overview, same readers
+    "incentives:reserve_import": TOWNSHIP_WRITERS,
+    "incentives:reserve_import_template": TOWNSHIP_WRITERS,
+    "incentives:reserve_pool_setting": COUNTY_ADMIN_ONLY,
+    "incentives:reserve_detail": ASSESSMENT_OBJECT,
+    "incentives:reserve_edit": TOWNSHIP_WRITERS_OBJECT,
+    "incentives:reserve_appoint": TOWNSHIP_WRITERS_OBJECT,
+    "incentives:reserve_cultivate": POST_TOWNSHIP_WRITERS_OBJECT,
+    "incentives:reserve_withdraw": POST_TOWNSHIP_WRITERS_OBJECT,
+    "incentives:reserve_training": POST_TOWNSHIP_WRITERS_OBJECT,
+    "incentives:reserve_assessment": POST_TOWNSHIP_WRITERS_OBJECT,
+    "incentives:meeting_list": ASSESSMENT_READERS,
+    "incentives:meeting_create": TOWNSHIP_WRITERS,
+    "incentives:project_list": ASSESSMENT_READERS,
+    "incentives:project_create": TOWNSHIP_WRITERS,
     # supervision (the supervision helper's decisions: the supervisor records; township staff read their
     # township's petitions without the reporter, never investigations; finance has no access) ------------------
     "supervision:petition_list": SUPERVISION_READERS,
@@ -273,6 +293,9 @@ MATRIX = {
     "api:evaluation-round-results": "401 | 200 | 200 | 200/404 | 403 | 403",
     "api:ledger-entry-list": API_ASSESSMENT_READERS,
     "api:ledger-entry-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
+    "api:reserve-list": API_ASSESSMENT_READERS,
+    "api:reserve-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
+    "api:reserve-pool": API_ASSESSMENT_READERS,
     # Scores lists need ?year= (a 400 names the missing filter) — the refusal of the others comes first.
     "api:quarterly-assessment-list": "401 | 400 | 400 | 400 | 403 | 403",
     "api:annual-assessment-list": "401 | 400 | 400 | 400 | 403 | 403",
@@ -332,7 +355,7 @@ def build_targets():
     from assessments.models import EvaluationRound, LedgerEntry, PaperTally, SlipBatch
     from cadre_mgmt.audit.models import AuditRecord
     from cadre_mgmt.cadres.models import Cadre, CadreImport
-    from incentives.models import HardshipAid, PoliticalRecommendation
+    from incentives.models import HardshipAid, PoliticalRecommendation, Reserve
     from ranks.models import InitialGrading, PromotionReview, Proposal, ProposalAttachment, RankChange, Roster, RosterExport
     from supervision.models import (
         Inspection,
@@ -419,6 +442,10 @@ def build_targets():
         "assessments:year_return": year,
         "incentives:recommendation_outcome": _pk(PoliticalRecommendation, cadre__township=TOWNSHIP),
         "incentives:aid_detail": _pk(HardshipAid, cadre__township=TOWNSHIP),
+        **{
+            f"incentives:reserve_{name}": _pk(Reserve, township=TOWNSHIP, status="cultivating")
+            for name in ("detail", "edit", "appoint", "cultivate", "withdraw", "training", "assessment")
+        },
         "incentives:aid_step": _pk(HardshipAid, cadre__township=TOWNSHIP),
         "supervision:petition_detail": _pk(Petition, township=TOWNSHIP),
         "supervision:petition_step": _pk(Petition, township=TOWNSHIP),
@@ -430,6 +457,7 @@ def build_targets():
         "supervision:veto_revoke": _pk(VetoEvent, cadre__township=TOWNSHIP),
         "api:cadre-detail": _pk(Cadre, township=TOWNSHIP),
         "api:ledger-entry-detail": _pk(LedgerEntry, township=TOWNSHIP),
+        "api:reserve-detail": _pk(Reserve, township=TOWNSHIP),
         "api:promotion-review-detail": review,
         "api:proposal-detail": _pk(Proposal, township=TOWNSHIP),
         "api:proposal-approve": _pk(Proposal, township=TOWNSHIP),
