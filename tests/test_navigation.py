@@ -118,3 +118,12 @@ def test_favicon_ico_is_answered_with_the_apps_own_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.ico")
+
+
+def test_only_the_closest_entry_is_active(officer_x):
+    """/incentives/ is the incentives' list: the reserve pool's page below it marks its own entry only."""
+    entries = header(officer_x, reverse("incentives:reserve_overview"))["nav_entries"]
+    active = [entry for entry in entries if entry["active"]]
+    assert [str(entry.get("group") or entry["label"]) for entry in active] == ["人才与党建"]
+    links = [link for link in header(officer_x, reverse("incentives:reserve_overview"))["nav_items"] if link["active"]]
+    assert [str(link["label"]) for link in links] == ["后备干部库概况"]
