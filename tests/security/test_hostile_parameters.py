@@ -52,6 +52,11 @@ LEGIT_WRITES = {
     ("ranks:cadre_account_issue", "township_x"),
     ("ranks:cadre_account_disable", "county_admin"),
     ("ranks:cadre_account_disable", "township_x"),
+    # Closing a villagers' evaluation round and confirming another user's paper tally read no parameter (DESIGN §11).
+    ("assessments:evaluation_close", "county_admin"),
+    ("assessments:evaluation_close", "township_x"),
+    ("assessments:evaluation_paper_confirm", "county_admin"),
+    ("assessments:evaluation_paper_confirm", "township_x"),
 }
 
 # A POST of these pages writes whatever else it carries: the legitimate writes above, and the scoring grids,
