@@ -41,6 +41,8 @@ from incentives.models import Commendation
 from ranks.models import RankChange
 from supervision.models import Investigation, Sanction, VetoEvent
 
+from .reserves import generate_reserves
+
 COPY_CHUNK = 50_000
 LEDGER_PER_CADRE = 50
 ASSESSMENT_YEARS = 5
@@ -735,6 +737,8 @@ def generate(*, scale, stdout=None, seed=20260101, today=None, ledger_per_cadre=
     loaded = ((Commendation, commendations), (Sanction, sanctions), (Investigation, investigations), (VetoEvent, vetoes))
     for model, rows in loaded:
         loader.counts[model._meta.label] = len(rows)
+
+    loader.counts["reserves"] = generate_reserves(villages=villages, officers=officers, scale=scale, today=today, log=loader.log)
 
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(

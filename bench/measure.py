@@ -277,12 +277,15 @@ def page_plans(users, *, seed=7):
         ("cadre_list", users["approver"], [reverse("cadres:list")]),
         ("cadre_file", officer, [reverse("cadres:detail", args=[pk]) for pk in sample]),
         ("ledger", officer, [reverse("assessments:ledger")]),
+        # The county's whole reserve pool (every village of every township): the heaviest overview.
+        ("reserve_overview", users["approver"], [reverse("incentives:reserve_overview")]),
     ]
     proposals = proposals_url()
     if proposals:
         plans.append(("proposals", users["approver"], [proposals]))
     if roster is not None:
         plans.append(("roster", users["approver"], [f"{reverse('ranks:roster')}?month={roster.month:%Y-%m}"]))
+    plans.append(("my_file", cadre_account(sample[0]), [reverse("me:file")]))
     plans.extend(_more_page_plans(users, rng, big_township))
     return plans
 
@@ -309,6 +312,14 @@ def _more_page_plans(users, rng, township_id):
     plans.append(("quarter_village", users["officer"], [f"{quarter}?village={pk}" for pk in villages[:20]]))
     plans.append(("year_township", users["approver"], [f"{reverse('assessments:year', args=[year])}?township={township_id}"]))
     return plans
+
+
+def cadre_account(cadre_id):
+    """A cadre's own account (DESIGN §12) for the page "my file": one of the sampled cadres."""
+    user, _created = User.objects.get_or_create(
+        username="bench_cadre", defaults={"role": User.Role.CADRE, "cadre_id": cadre_id, "full_name": "bench"}
+    )
+    return user
 
 
 def proposals_url():

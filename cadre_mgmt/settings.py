@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "cadre_mgmt.accounts.middleware.ForcePasswordChangeMiddleware",
     # County roles: enrolment or the code page until the session is verified (accounts/second_factor).
     "cadre_mgmt.accounts.second_factor.middleware.SecondFactorMiddleware",
+    # A cadre account (DESIGN §12) reaches only its own pages: every other URL is a 403 (default deny).
+    "cadre_mgmt.accounts.middleware.CadreConfinementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

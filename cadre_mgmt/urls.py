@@ -15,6 +15,8 @@ admin.site.index_title = _("Administration")
 
 @login_required
 def home(request):
+    if request.user.is_cadre:
+        return redirect("me:file")  # a cadre's home is their own file (DESIGN §12)
     return redirect("ranks:dashboard")
 
 
@@ -26,6 +28,7 @@ urlpatterns = [
     path("cadres/", include("cadre_mgmt.cadres.urls")),
     path("audit/", include("cadre_mgmt.audit.urls")),
     path("ranks/", include("ranks.urls")),
+    path("me/", include("ranks.selfservice.urls")),  # a cadre's own pages (DESIGN §12)
     path("assessments/", include("assessments.urls")),
     path("incentives/", include("incentives.urls")),
     path("supervision/", include("supervision.urls")),

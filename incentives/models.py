@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cadre_mgmt.records import Recorded, StatusStep, recorded_at_field, status_step_fields, user_field
 
+from .training_fields import TrainingFields
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -84,12 +86,8 @@ class Commendation(Recorded):
         return self.village_id is not None
 
 
-class TrainingRecord(Recorded):
+class TrainingRecord(Recorded, TrainingFields):
     cadre = models.ForeignKey("cadres.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="trainings")
-    course = models.CharField(_("course"), max_length=200)
-    organizer = models.CharField(_("organizer"), max_length=100)
-    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
-    trained_on = models.DateField(_("date"))
 
     class Meta:
         verbose_name = _("training record")
@@ -295,3 +293,8 @@ class PayScale(models.Model):
 
     def __str__(self):
         return f"{self.effective_from:%Y-%m} {self.post or _('All paid posts')}"
+
+
+# The packages' models (reserve pool, Party-branch meetings, revitalization projects) belong to this app.
+from .branches.models import BranchMeeting, RevitalizationProject  # noqa: E402, F401
+from .reserves.models import Reserve, ReserveAssessment, ReservePoolSetting, ReserveStep, ReserveTraining  # noqa: E402, F401

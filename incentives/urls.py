@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .branches import urls as branch_urls
+from .reserves import urls as reserve_urls
 
 app_name = "incentives"
 
@@ -26,3 +28,6 @@ urlpatterns = [
     path("pay/", views.pay_scale_list, name="pay_scale_list"),
     path("pay/export.xlsx", views.pay_scale_export, name="pay_scale_export"),
 ]
+
+# The packages' pages (reserve pool, Party-branch meetings, revitalization projects), in this namespace.
+urlpatterns += reserve_urls.urlpatterns + branch_urls.urlpatterns

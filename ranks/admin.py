@@ -3,8 +3,10 @@ settings page (audited services); rank history and locked rosters are append-onl
 
 from django.contrib import admin
 
+from .appeals.services import appeal_settings_save
 from .models import (
     AllowanceSchedule,
+    AppealSettings,
     InitialGrading,
     InitialGradingRule,
     LadderStep,
@@ -110,3 +112,25 @@ class ProposalAdmin(ReadOnlyAdmin):
     list_filter = ("year", "status", "outcome", "township")
     search_fields = ("cadre__name",)
     list_select_related = ("cadre", "township", "decided_by")
+
+
+@admin.register(AppealSettings)
+class AppealSettingsAdmin(admin.ModelAdmin):
+    """The three appeal deadlines (DESIGN §12): the county administrator changes them here, audited."""
+
+    list_display = ("filing_days", "comment_days", "decision_days", "updated_at")
+    fields = ("filing_days", "comment_days", "decision_days")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_county_admin
+
+    has_view_permission = has_change_permission = lambda self, request, obj=None: self.has_module_permission(request)  # noqa: E731
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request) and not AppealSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        appeal_settings_save(user=request.user, settings=obj, changed=form.changed_data)

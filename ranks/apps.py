@@ -11,6 +11,9 @@ class RanksConfig(AppConfig):
         from cadre_mgmt.cadres.backup import register_backup_total
 
         from . import tasks  # noqa: F401 (registers the tasks the services queue by name)
+        from .appeals.demo import seed_appeals
+        from .appeals.panels import cadre_account_panel
+        from .appeals.selectors import can_read_appeals
         from .ladder.demo import seed_rank_history
         from .ladder.panels import cadre_rank_panel
         from .ladder.serializers import register_cadre_hooks
@@ -41,6 +44,16 @@ class RanksConfig(AppConfig):
                 45, _("Promotion rules"), "ranks:review_settings", lambda user: user.is_county_admin, group=review_group
             )
         )
+        # DESIGN §12: a cadre's own pages (shown to cadre accounts only) and the appeals of the staff.
+        for order, label, name in (
+            (1, _("My file"), "me:file"),
+            (2, _("My appeals"), "me:appeals"),
+            (3, _("Notices"), "me:notices"),
+        ):
+            registry.register_nav(registry.NavItem(order, label, name, lambda user: user.is_cadre))
+        registry.register_nav(registry.NavItem(46, _("Appeals"), "ranks:appeals", can_read_appeals, group=review_group))
+        registry.register_cadre_panel(registry.CadrePanel(90, "appeals/_cadre_account_panel.html", context=cadre_account_panel))
+        registry.register_demo_seeder(registry.DemoSeeder(95, "appeals", seed_appeals))
         registry.register_cadre_panel(registry.CadrePanel(30, "ranks/_cadre_panel.html", context=cadre_rank_panel))
         registry.register_cadre_panel(registry.CadrePanel(35, "ranks/_review_cadre_panel.html", context=cadre_review_panel))
         registry.register_demo_seeder(registry.DemoSeeder(40, "ranks", seed_rank_history))

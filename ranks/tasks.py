@@ -5,7 +5,9 @@ services and no service imports it.
 """
 
 from celery import shared_task
+from django.utils import timezone
 
+from .appeals.services import appeals_flag_overdue
 from .review.services import review_batch_run, review_batches_requeue_lost
 from .review.services import start_scheduled_review as start_review
 from .rosters.exports import roster_export_run, roster_exports_expire
@@ -60,3 +62,9 @@ def start_scheduled_review():
     """Beat job, 1 February: the promotion review of the year just ended (nothing if one already started)."""
     review = start_review()
     return f"review #{review.pk}" if review is not None else "not started"
+
+
+@shared_task(name="ranks.flag_overdue_appeals")
+def flag_overdue_appeals():
+    """Beat job, daily: flag the appeals past the date of their due step (DESIGN §12)."""
+    return len(appeals_flag_overdue(today=timezone.localdate()))

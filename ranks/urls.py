@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .appeals import views as appeals
 from .dashboard import views as dashboard
 from .grading import views as grading
 from .ladder import views as ladder
@@ -46,4 +47,12 @@ urlpatterns = [
     path("proposals/<int:pk>/submit/", review.proposal_submit, name="proposal_submit"),
     path("proposals/<int:pk>/approve/", review.proposal_approve, name="proposal_approve"),
     path("proposals/<int:pk>/reject/", review.proposal_reject, name="proposal_reject"),
+    # Appeals (DESIGN §12): the township comments, the county decides; cadre accounts from the cadre file.
+    path("appeals/", appeals.appeal_list, name="appeals"),
+    path("appeals/<int:pk>/", appeals.appeal_detail, name="appeal_detail"),
+    path("appeals/<int:pk>/comment/", appeals.appeal_comment, name="appeal_comment"),
+    path("appeals/<int:pk>/decide/", appeals.appeal_decide, name="appeal_decide"),
+    path("appeals/<int:pk>/files/<int:attachment_pk>/", appeals.appeal_attachment, name="appeal_attachment"),
+    path("cadres/<int:pk>/account/issue/", appeals.cadre_account_issue, name="cadre_account_issue"),
+    path("cadres/<int:pk>/account/disable/", appeals.cadre_account_disable, name="cadre_account_disable"),
 ]

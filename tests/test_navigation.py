@@ -38,8 +38,9 @@ def test_the_county_administrators_header_is_grouped_in_chinese_terms(county_adm
         "村干部",
         ("考核", ["台账", "考核", "村民测评"]),
         ("职级与补贴", ["补贴花名册", "初始定级", "职级阶梯设置"]),
-        ("晋升评审", ["评审建议", "评审运行记录", "晋升规则"]),
+        ("晋升评审", ["评审建议", "评审运行记录", "晋升规则", "申诉"]),
         "激励保障",
+        ("人才与党建", ["后备干部", "后备干部库概况", "三会一课", "乡村振兴项目"]),
         "监督制约",
         ("系统", ["审计日志", "系统设置"]),
     ]
@@ -117,3 +118,12 @@ def test_favicon_ico_is_answered_with_the_apps_own_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.ico")
+
+
+def test_only_the_closest_entry_is_active(officer_x):
+    """/incentives/ is the incentives' list: the reserve pool's page below it marks its own entry only."""
+    entries = header(officer_x, reverse("incentives:reserve_overview"))["nav_entries"]
+    active = [entry for entry in entries if entry["active"]]
+    assert [str(entry.get("group") or entry["label"]) for entry in active] == ["人才与党建"]
+    links = [link for link in header(officer_x, reverse("incentives:reserve_overview"))["nav_items"] if link["active"]]
+    assert [str(link["label"]) for link in links] == ["后备干部库概况"]

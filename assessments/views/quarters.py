@@ -11,7 +11,7 @@ from cadre_mgmt.cadres.models import Village
 from cadre_mgmt.uploads import ExcelUploadForm, import_page
 from cadre_mgmt.web import post_action, submit_form, with_result_message, xlsx_response
 
-from .. import exporting, importing, rules, selectors, services
+from .. import evidence, exporting, importing, rules, selectors, services
 from ..forms import QuarterAreasForm, QuarterGridForm
 from .common import check_year, page_context, posted, township_for, township_query, village_for
 
@@ -55,7 +55,9 @@ def quarter_detail(request, year, quarter):
         user=request.user, township=township, year=year, quarter=quarter, scores=form.scores()
     )
     call, success = with_result_message(save, lambda changed: _("%(count)s scores saved.") % {"count": changed})
-    context.update(_grid_context(township, year, quarter, tq, village, areas))
+    context.update(
+        _grid_context(township, year, quarter, tq, village, areas), projects=evidence.quarter_projects(rows, year, quarter)
+    )
     redirect_to = _quarter_url(request, township, year, quarter, village=village.pk if village else None)
     return submit_form(
         request, form, call, success, template="assessments/quarter_detail.html", context=context, redirect_to=redirect_to

@@ -13,7 +13,7 @@ from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.models import Village
 from cadre_mgmt.web import post_action, submit_form, with_result_message, xlsx_response
 
-from .. import exporting, rules, selectors, services
+from .. import evidence, exporting, rules, selectors, services
 from ..forms import FinalizeForm, ReturnForm, ReviewGridForm, YearSettingsForm
 from ..models import AnnualReview, TownshipYear
 from .common import check_year, page_context, posted, township_for, township_query, village_for
@@ -58,7 +58,7 @@ def year_detail(request, year):
     form = ReviewGridForm(*posted(request), rows=rows)
     save = lambda _data: services.annual_reviews_save(user=request.user, township=township, year=year, scores=form.scores())  # noqa: E731
     call, success = with_result_message(save, lambda n: _("Year-end review scores of %(count)s cadres saved.") % {"count": n})
-    context.update(_sheet_context(request, township, ty, village))
+    context.update(_sheet_context(request, township, ty, village), branch_attendance=evidence.year_attendance(rows, year))
     redirect_to = _year_url(request, township, year, village=village.pk if village else None)
     return submit_form(
         request, form, call, success, template="assessments/year_detail.html", context=context, redirect_to=redirect_to

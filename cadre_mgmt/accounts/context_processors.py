@@ -8,6 +8,15 @@ def _is_active(request, url):
     return url != "/" and request.path.startswith(url)
 
 
+def _mark_the_closest(request, links):
+    """Only the entry whose address is the longest prefix of the page's is active: /incentives/reserves/ is
+    the reserve pool's page, not also the incentives' (whose list lives at /incentives/)."""
+    matching = [link for link in links if link["active"]]
+    closest = max((len(link["url"]) for link in matching), default=0)
+    for link in matching:
+        link["active"] = len(link["url"]) == closest
+
+
 def navigation(request):
     """The header's navigation for this user.
 
@@ -23,7 +32,8 @@ def navigation(request):
     entries = []
     groups = {}
     for item in registry.nav_items:
-        if not item.visible(user):
+        # A cadre account sees its own pages only (``me:``), whatever an entry's ``visible`` says.
+        if not item.visible(user) or (user.is_cadre and not item.url_name.startswith("me:")):
             continue
         url = reverse(item.url_name)
         link = {"label": item.label, "url": url, "active": _is_active(request, url), "group": str(item.group)}
@@ -35,6 +45,7 @@ def navigation(request):
         else:
             groups[str(item.group)] = {"group": item.group, "links": [link]}
             entries.append(groups[str(item.group)])
+    _mark_the_closest(request, items)
     nav_entries = []
     for entry in entries:
         if "links" in entry and len(entry["links"]) == 1:

@@ -24,6 +24,9 @@ class User(AbstractUser):
         TOWNSHIP_STAFF = "township_staff", _("Township staff")
         SUPERVISOR = "supervisor", _("Supervisor")
         FINANCE = "finance", _("Finance")
+        # A village cadre reading their own file (DESIGN §12): bound to one cadre, never to a township, so
+        # every township-scoped queryset (scope_for_user) gives them nothing.
+        CADRE = "cadre", _("Cadre")
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TOWNSHIP_STAFF)
@@ -43,6 +46,16 @@ class User(AbstractUser):
         help_text=_("Set for accounts an administrator created; cleared when the user picks a password."),
     )
 
+    # The cadre whose own file a cadre account reads (role ``cadre`` only); issued by the township.
+    cadre = models.OneToOneField(
+        "cadres.Cadre",
+        verbose_name=_("cadre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="account",
+    )
+
     objects = UserManager()
 
     class Meta:
@@ -56,6 +69,18 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_county_roles_have_no_township",
                 condition=~models.Q(role__in=["county_admin", "county_approver", "supervisor"]) | models.Q(township__isnull=True),
+            ),
+            # A cadre account is bound to its cadre and to no township; only cadre accounts name a cadre.
+            models.CheckConstraint(
+                name="user_cadre_role_bound_to_cadre_only",
+                condition=(
+                    models.Q(role="cadre", cadre__isnull=False, township__isnull=True, is_staff=False, is_superuser=False)
+                    | (~models.Q(role="cadre") & models.Q(cadre__isnull=True))
+                ),
+                violation_error_message=_(
+                    "A cadre account is issued from the cadre file: it names its cadre and no township; "
+                    "other accounts name no cadre."
+                ),
             ),
         ]
 
@@ -101,6 +126,11 @@ class User(AbstractUser):
     @property
     def is_finance(self):
         return self.is_active and self.role == self.Role.FINANCE
+
+    @property
+    def is_cadre(self):
+        """A cadre's own account: it reaches their own pages (``me:``) and nothing else."""
+        return self.role == self.Role.CADRE
 
     @property
     def sees_all_townships(self):

@@ -21,6 +21,9 @@ class IsSignedIn(permissions.IsAuthenticated):
             return False
         if request.user.must_change_password:
             raise exceptions.PermissionDenied(_("Change your password in the browser before using the API."))
+        # A cadre's token reaches only the endpoints about themselves (``me/``, marked ``cadre_self_service``).
+        if request.user.is_cadre and not getattr(view, "cadre_self_service", False):
+            raise exceptions.PermissionDenied(_("Your role may not do this."))
         return True
 
 

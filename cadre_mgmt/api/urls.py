@@ -17,6 +17,8 @@ V1_MODULES = [
     "assessments.api",
     "assessments.evaluation.api",
     "ranks.api",
+    "ranks.selfservice.api",  # a cadre's own me/ endpoints and the appeals (DESIGN §12)
+    "incentives.reserves.api",
 ]
 
 v1_patterns = [

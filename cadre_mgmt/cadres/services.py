@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadre_mgmt.accounts.cadre_accounts import cadre_account_disable
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, audited_update, diff, snapshot
@@ -144,4 +145,5 @@ def cadre_mark_left(*, user: Any, cadre: Cadre, left_on: datetime.date, reason: 
         summary=_("Cadre left post"),
         fields=("status", "left_on", "left_reason"),
     )
+    cadre_account_disable(user=user, cadre=cadre, reason=_("left post"))  # DESIGN §12: leaving post ends the account
     return cadre

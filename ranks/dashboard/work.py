@@ -18,6 +18,7 @@ from cadre_mgmt.accounts.scoping import scope_for_user
 from cadre_mgmt.audit.models import AuditRecord
 from supervision.selectors import overdue_petitions
 
+from ..appeals.selectors import waiting_appeals_for_user
 from ..grading.selectors import ungraded_cadres_for
 from ..ladder import rules
 from ..models import InitialGrading, Proposal, Roster
@@ -145,6 +146,15 @@ def _finance_work(user, today) -> list[WorkItem]:
     return [WorkItem("rosters_to_download", _("Locked rosters you have not exported"), len(months), url, detail, definition)]
 
 
+def _appeal_work(user) -> WorkItem:
+    """DESIGN §12: the appeals waiting for this role's step (the township's comment, the county's decision)."""
+    waiting = waiting_appeals_for_user(user=user).count()
+    definition = (
+        _("Appeals waiting for your comment.") if user.is_township_staff else _("Appeals waiting for the county's decision.")
+    )
+    return WorkItem("appeals_waiting", _("Appeals waiting"), waiting, reverse("ranks:appeals"), definition=definition)
+
+
 def work_waiting(*, user, today, proposals=None) -> list[WorkItem]:
     """What waits for this user, by role: counts with a link to the page where it is done.
     ``proposals``: ``proposal_counts`` when the caller has them already."""
@@ -158,6 +168,7 @@ def work_waiting(*, user, today, proposals=None) -> list[WorkItem]:
             items += _approver_work(user, today, by_status)
         if user.is_township_staff:
             items += _township_work(user, today, by_status)
+        items.append(_appeal_work(user))
     if user.is_supervisor:
         items.append(
             WorkItem(

@@ -4,6 +4,7 @@ Everything here is written by the services of the section's package; the classes
 from ``ranks.models``.
 """
 
+from .appeals import Appeal, AppealAttachment, AppealSettings, Notice
 from .grading import InitialGrading, InitialGradingRule
 from .ladder import HIGHEST_LEVEL, LOWEST_LEVEL, AllowanceSchedule, LadderStep, RankChange, level_validators
 from .review import PromotionReview, Proposal, ProposalAttachment, ReviewBatch, ReviewSettings
@@ -13,9 +14,13 @@ __all__ = [
     "HIGHEST_LEVEL",
     "LOWEST_LEVEL",
     "AllowanceSchedule",
+    "Appeal",
+    "AppealAttachment",
+    "AppealSettings",
     "InitialGrading",
     "InitialGradingRule",
     "LadderStep",
+    "Notice",
     "PromotionReview",
     "Proposal",
     "ProposalAttachment",

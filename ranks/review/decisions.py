@@ -14,6 +14,7 @@ from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, audited_update
 from cadre_mgmt.cadres.models import Cadre
 
+from ..appeals.notices import proposal_notice
 from ..ladder import rules as ladder_rules
 from ..ladder import selectors as ladder_selectors
 from ..ladder import services as ladder_services
@@ -108,6 +109,7 @@ def proposal_submit(*, proposal, user, remarks="", notes="") -> Proposal:
     _audited(proposal, actor=user, values=values, summary=_("Proposal submitted to the county"))
     action = ProposalStep.Action.REMARKS if was == Proposal.Status.SUBMITTED else ProposalStep.Action.SUBMIT
     _step(proposal, by=user, action=action, from_status=was, note=proposal.township_remarks)
+    proposal_notice(proposal)
     return proposal
 
 
@@ -177,6 +179,7 @@ def proposal_approve(*, proposal, approver, comment="") -> Proposal:
     }
     _audited(proposal, actor=approver, values=values, summary=summary, action=AuditRecord.Action.DECIDE)
     _step(proposal, by=approver, action=ProposalStep.Action.APPROVE, from_status=Proposal.Status.SUBMITTED, note=comment)
+    proposal_notice(proposal)  # DESIGN §12: the cadre is told in the app
     return proposal
 
 
@@ -206,6 +209,7 @@ def proposal_reject(*, proposal, approver, reason) -> Proposal:
     }
     _audited(proposal, actor=approver, values=values, summary=_("Proposal rejected"), action=AuditRecord.Action.DECIDE)
     _step(proposal, by=approver, action=ProposalStep.Action.REJECT, from_status=Proposal.Status.SUBMITTED, note=reason)
+    proposal_notice(proposal)
     return proposal
 
 
@@ -314,3 +318,20 @@ def proposals_decide_confirmed(*, proposals, approver, action, reason="", finger
     if action == "approve":
         return proposals_approve_batch(proposals=proposals, approver=approver, comment=reason)
     return proposals_reject_batch(proposals=proposals, approver=approver, reason=reason)
+
+
+@transaction.atomic
+def proposal_reopen_on_appeal(*, proposal, approver, note) -> Proposal:
+    """An upheld appeal against a rejected proposal (DESIGN §12) sends it to the county again in one step:
+    the next round, awaiting the county's decision, the appeal's reasons as the step's note."""
+    proposal = _locked(proposal)
+    if not approver.is_county_approver:
+        raise PermissionDenied
+    if not proposal.is_returned:
+        raise ValidationError(
+            _("The proposal for %(name)s is not a rejected one; it cannot be reopened.") % {"name": proposal.cadre.name}
+        )
+    values = {"status": Proposal.Status.SUBMITTED, "reject_reason": "", "decided_by": None, "decided_at": None}
+    _audited(proposal, actor=approver, values=values, summary=_("Proposal reopened after an upheld appeal"))
+    _step(proposal, by=approver, action=ProposalStep.Action.RESUBMIT, from_status=Proposal.Status.REJECTED, note=note)
+    return proposal

@@ -8,6 +8,7 @@ from django.db import connection
 
 from bench import generate, measure, review
 from cadre_mgmt.cadres.models import Cadre
+from incentives.reserves.models import Reserve
 from ranks.models import RankChange, RosterLine
 
 pytestmark = [
@@ -24,6 +25,7 @@ def county(db):
 def test_generator_loads_a_consistent_county(county):
     assert county["cadres"] == Cadre.objects.count() == 300
     assert county["ledger_entries"] > 0
+    assert county["reserves"] == Reserve.objects.count() == 120  # 40 per 100 cadres
     # Everyone has a rank history; ID numbers are stored hashed, encrypted and masked like real ones.
     assert not Cadre.objects.exclude(pk__in=RankChange.objects.values("cadre_id")).exists()
     cadre = Cadre.objects.order_by("pk").first()
@@ -52,7 +54,8 @@ def test_measurements_run_and_report_numbers(county):
     assert export["export_floor_seconds"] == min(floors) > 0
 
     pages = measure.measure_pages(users, requests=2)
-    assert {"cadre_list", "cadre_file", "ledger", "roster"} <= set(pages)
+    assert {"cadre_list", "cadre_file", "ledger", "roster", "my_file", "reserve_overview"} <= set(pages)
+    assert pages["reserve_overview"]["queries"] <= 10
     assert all(page["queries"] > 0 and page["p95_ms"] >= page["median_ms"] > 0 for page in pages.values())
 
     ledger = measure.measure_ledger_save(officer=users["officer"], count=3)

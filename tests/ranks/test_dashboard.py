@@ -40,7 +40,8 @@ TODAY = datetime.date(2026, 6, 15)
 MAY, JUNE = datetime.date(2026, 5, 1), datetime.date(2026, 6, 1)
 # Measured: 12 for a county approver and for a township officer, the framework's included (session,
 # user, the officer's township, the session's save); the same with 25 more cadres per township.
-QUERY_BUDGET = 12
+# 13 since the appeals waiting for the user's step (one count) are on the work list (DESIGN §12).
+QUERY_BUDGET = 13
 
 
 def proposal(review, cadre, outcome, status, *, from_level, to_level, approver=None, decided=None):
@@ -296,6 +297,7 @@ def test_an_approver_is_shown_proposals_to_decide_gradings_to_approve_and_roster
         "proposals_to_decide": 1,
         "gradings_to_approve": 1,
         "rosters_to_lock": 1,
+        "appeals_waiting": 0,  # DESIGN §12: appeals waiting for the county's decision
     }
     assert work["rosters_to_lock"].url == reverse("ranks:roster") + "?month=2026-06"
     assert work["proposals_to_decide"].url == reverse("ranks:proposals") + "?status=submitted"
@@ -308,6 +310,7 @@ def test_a_township_officer_is_shown_their_proposals_quarters_and_gradings(count
         "proposals_returned": 0,
         "quarters_not_closed": 0,
         "gradings_to_submit": 1,  # 黄新任; 陈未定's grading is submitted already
+        "appeals_waiting": 0,  # DESIGN §12: appeals waiting for the township's comment
     }
     y_work = _work(officer_y)
     assert (y_work["proposals_to_check"].count, y_work["quarters_not_closed"].count) == (1, 5)

@@ -132,7 +132,7 @@ def test_the_page_defines_every_figure_and_shows_the_totals(client_for, mixed, c
     text = response.text
     for panel in ("levels", "allowance", "outcomes", "grades"):
         assert f'data-testid="{panel}-definitions"' in text, panel
-    assert text.count('data-testid="work-definition"') == 3  # the approver's three to-do items
+    assert text.count('data-testid="work-definition"') == 4  # the approver's four to-do items (appeals included)
     assert 'data-testid="grades-total"' in text and "尚未开始" in text
     board = response.context["board"]
     assert [row.township.name for row in board.grades] == ["X镇", "Y镇"]

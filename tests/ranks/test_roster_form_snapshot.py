@@ -22,7 +22,7 @@ from .test_roster_print import printed_roster  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 SNAPSHOT = Path(__file__).parent / "data" / "roster_form.json"
-ID_MASK = re.compile(r"^\d{6}\*+\d{3}[\dX]$")
+ID_MASK = re.compile(r"^\d{4}\*+\d{3}[\dX]$")
 
 
 def _value(cell):

@@ -73,6 +73,8 @@ SUPERVISION_OBJECT = "login | 200 | 200 | 200/404 | 200 | 403"
 SUPERVISOR_WRITES = "login | 403 | 403 | 403 | 200 | 403"  # the discipline commission records; the county admin does not
 API_SIGNED_IN = "401 | 200 | 200 | 200 | 200 | 200"
 API_ASSESSMENT_READERS = "401 | 200 | 200 | 200 | 403 | 403"
+ME_PAGE = "login | 404 | 404 | 404 | 404 | 404"  # a cadre's own pages: nobody else has a cadre file of their own
+API_ME = "401 | 403 | 403 | 403 | 403 | 403"
 # Write-only URLs: "ok" = may write (not sent here); the other cells are the refusal of an empty POST.
 POST_TOWNSHIP_WRITERS = "POST login | ok | 403 | ok | 403 | 403"
 POST_TOWNSHIP_WRITERS_OBJECT = "POST login | ok | 403 | ok/404 | 403 | 403"
@@ -223,6 +225,26 @@ MATRIX = {
     "incentives:aid_step": "POST login | ok | 403/ok | ok/404 | 403 | 403",
     "incentives:pay_scale_list": INCENTIVE_READERS,
     "incentives:pay_scale_export": INCENTIVE_READERS,  # the export of the list page, same readers
+    # reserve pool, Party-branch meetings, revitalization projects: the readers of the assessments they
+    # stand beside (county roles, township staff); township staff and the county administrator write ---------
+    "incentives:reserve_list": ASSESSMENT_READERS,
+    "incentives:reserve_create": TOWNSHIP_WRITERS,
+    "incentives:reserve_overview": ASSESSMENT_READERS,
+    "incentives:reserve_overview_export": ASSESSMENT_READERS,  # the export of the overview, same readers
+    "incentives:reserve_import": TOWNSHIP_WRITERS,
+    "incentives:reserve_import_template": TOWNSHIP_WRITERS,
+    "incentives:reserve_pool_setting": COUNTY_ADMIN_ONLY,
+    "incentives:reserve_detail": ASSESSMENT_OBJECT,
+    "incentives:reserve_edit": TOWNSHIP_WRITERS_OBJECT,
+    "incentives:reserve_appoint": TOWNSHIP_WRITERS_OBJECT,
+    "incentives:reserve_cultivate": POST_TOWNSHIP_WRITERS_OBJECT,
+    "incentives:reserve_withdraw": POST_TOWNSHIP_WRITERS_OBJECT,
+    "incentives:reserve_training": POST_TOWNSHIP_WRITERS_OBJECT,
+    "incentives:reserve_assessment": POST_TOWNSHIP_WRITERS_OBJECT,
+    "incentives:meeting_list": ASSESSMENT_READERS,
+    "incentives:meeting_create": TOWNSHIP_WRITERS,
+    "incentives:project_list": ASSESSMENT_READERS,
+    "incentives:project_create": TOWNSHIP_WRITERS,
     # supervision (the supervision helper's decisions: the supervisor records; township staff read their
     # township's petitions without the reporter, never investigations; finance has no access) ------------------
     "supervision:petition_list": SUPERVISION_READERS,
@@ -276,6 +298,9 @@ MATRIX = {
     "api:evaluation-round-results": "401 | 200 | 200 | 200/404 | 403 | 403",
     "api:ledger-entry-list": API_ASSESSMENT_READERS,
     "api:ledger-entry-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
+    "api:reserve-list": API_ASSESSMENT_READERS,
+    "api:reserve-detail": "401 | 200 | 200 | 200/404 | 403 | 403",
+    "api:reserve-pool": API_ASSESSMENT_READERS,
     # Scores lists need ?year= (a 400 names the missing filter) — the refusal of the others comes first.
     "api:quarterly-assessment-list": "401 | 400 | 400 | 400 | 403 | 403",
     "api:annual-assessment-list": "401 | 400 | 400 | 400 | 403 | 403",
@@ -290,6 +315,28 @@ MATRIX = {
     "api:proposal-submit": "POST 401 | ok | 403 | ok/404 | 403 | 403",
     "api:proposal-approve": "POST 401 | ok | ok | 403 | 403 | 403",
     "api:proposal-reject": "POST 401 | ok | ok | 403 | 403 | 403",
+    # Cadre self-service and appeals (DESIGN §12). A cadre's own pages (me:) are a 404 for every other role;
+    # the cadre role itself is probed over every URL by test_cadre_account_reaches_only_its_own_pages below.
+    "me:file": ME_PAGE,
+    "me:proposal": ME_PAGE,
+    "me:appeals": ME_PAGE,
+    "me:appeal_new": ME_PAGE,
+    "me:appeal_detail": ME_PAGE,
+    "me:appeal_attachment": ME_PAGE,
+    "me:notices": ME_PAGE,
+    "me:notices_read": "POST login | 404 | 404 | 404 | 404 | 404",
+    "ranks:appeals": ASSESSMENT_READERS,
+    "ranks:appeal_detail": ASSESSMENT_OBJECT,
+    "ranks:appeal_attachment": ASSESSMENT_OBJECT,
+    "ranks:appeal_comment": "POST login | 403 | 403 | ok/404 | 403 | 403",  # the township's own staff comment
+    "ranks:appeal_decide": POST_COUNTY_APPROVERS,
+    "ranks:cadre_account_issue": POST_TOWNSHIP_WRITERS_OBJECT,
+    "ranks:cadre_account_disable": POST_TOWNSHIP_WRITERS_OBJECT,
+    "api:me-file": API_ME,
+    "api:me-allowance": API_ME,
+    "api:me-proposals": API_ME,
+    "api:me-appeals": API_ME,
+    "api:appeal-list": API_ASSESSMENT_READERS,
 }
 
 
@@ -313,7 +360,7 @@ def build_targets():
     from assessments.models import EvaluationRound, LedgerEntry, PaperTally, SlipBatch
     from cadre_mgmt.audit.models import AuditRecord
     from cadre_mgmt.cadres.models import Cadre, CadreImport
-    from incentives.models import HardshipAid, PoliticalRecommendation
+    from incentives.models import HardshipAid, PoliticalRecommendation, Reserve
     from ranks.models import InitialGrading, PromotionReview, Proposal, ProposalAttachment, RankChange, Roster, RosterExport
     from supervision.models import (
         Inspection,
@@ -400,6 +447,10 @@ def build_targets():
         "assessments:year_return": year,
         "incentives:recommendation_outcome": _pk(PoliticalRecommendation, cadre__township=TOWNSHIP),
         "incentives:aid_detail": _pk(HardshipAid, cadre__township=TOWNSHIP),
+        **{
+            f"incentives:reserve_{name}": _pk(Reserve, township=TOWNSHIP, status="cultivating")
+            for name in ("detail", "edit", "appoint", "cultivate", "withdraw", "training", "assessment")
+        },
         "incentives:aid_step": _pk(HardshipAid, cadre__township=TOWNSHIP),
         "supervision:petition_detail": _pk(Petition, township=TOWNSHIP),
         "supervision:petition_step": _pk(Petition, township=TOWNSHIP),
@@ -411,6 +462,7 @@ def build_targets():
         "supervision:veto_revoke": _pk(VetoEvent, cadre__township=TOWNSHIP),
         "api:cadre-detail": _pk(Cadre, township=TOWNSHIP),
         "api:ledger-entry-detail": _pk(LedgerEntry, township=TOWNSHIP),
+        "api:reserve-detail": _pk(Reserve, township=TOWNSHIP),
         "api:promotion-review-detail": review,
         "api:proposal-detail": _pk(Proposal, township=TOWNSHIP),
         "api:proposal-approve": _pk(Proposal, township=TOWNSHIP),
@@ -418,6 +470,45 @@ def build_targets():
         "api:proposal-submit": _pk(Proposal, township=TOWNSHIP),
         "api:roster-detail": month,
         "api:roster-export": month,
+        **appeal_targets(),
+    }
+
+
+def appeal_targets():
+    """The objects of the appeals URLs: township X's are the demo cadre's own (their proposal, their appeal
+    and its file); township Y's belong to a cadre of Y (complete_the_demo_data makes them)."""
+    from ranks.models import Appeal, AppealAttachment
+
+    def appeal(t):
+        return _first(Appeal.objects.filter(township=t))
+
+    def attachment(t):
+        obj = _first(AppealAttachment.objects.filter(appeal=appeal(t)))
+        return {"pk": obj.appeal_id, "attachment_pk": obj.pk}, {}
+
+    def subject(t):
+        return {"kind": appeal(t).subject_kind, "subject_id": appeal(t).subject_id}, {}
+
+    def pk(t):
+        return {"pk": appeal(t).pk}, {}
+
+    def cadre(t):
+        return {"pk": appeal(t).cadre_id}, {}
+
+    def proposal(t):
+        return {"pk": appeal(t).subject_id}, {}
+
+    return {
+        "me:proposal": proposal,
+        "me:appeal_new": subject,
+        "me:appeal_detail": pk,
+        "me:appeal_attachment": attachment,
+        "ranks:appeal_detail": pk,
+        "ranks:appeal_attachment": attachment,
+        "ranks:appeal_comment": pk,
+        "ranks:appeal_decide": pk,
+        "ranks:cadre_account_issue": cadre,
+        "ranks:cadre_account_disable": cadre,
     }
 
 
@@ -461,10 +552,35 @@ def complete_the_demo_data():
             ProposalAttachment(
                 step=step, file=ContentFile(b"%PDF-1.4", name="minutes.pdf"), name="minutes.pdf", uploaded_by=staff
             ).save()
+        _complete_appeals(township)
         entry = LedgerEntry.objects.filter(township=township).order_by("pk").first()
         if not entry.attachment:
             entry.attachment.save("note.pdf", ContentFile(b"%PDF-1.4"), save=False)
             LedgerEntry.objects.filter(pk=entry.pk).update(attachment=entry.attachment.name, attachment_name="note.pdf")
+
+
+def _complete_appeals(township):
+    """Every township has an appeal waiting at the township's step, with a file (the demo's is X镇's)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from cadre_mgmt.accounts.models import User
+    from ranks.models import Appeal, AppealAttachment, Proposal
+
+    appeal = Appeal.objects.filter(township=township, status=Appeal.Status.FILED).order_by("pk").first()
+    if appeal is None:
+        proposal = Proposal.objects.filter(township=township, status__in=["approved", "rejected"]).order_by("pk").first()
+        account = User.objects.filter(cadre=proposal.cadre).first() or User.objects.create(
+            username=f"cadre-{proposal.cadre_id}", role=User.Role.CADRE, cadre=proposal.cadre
+        )
+        today = timezone.localdate()
+        appeal = Appeal.objects.create(
+            cadre=proposal.cadre, township=township, subject_kind="proposal", subject_id=proposal.pk, subject_label="评审",
+            subject_decided_on=today, reasons="申诉理由", filed_by=account, filed_at=timezone.now(), comment_due=today,
+            decision_due=today,
+        )  # fmt: skip
+    if not appeal.attachments.exists():
+        AppealAttachment.objects.create(appeal=appeal, file=ContentFile(b"%PDF-1.4", name="proof.pdf"), name="proof.pdf")
 
 
 # ---------------------------------------------------------------------------------------------- tests
@@ -573,3 +689,84 @@ def test_permission_matrix(settings):
         for name, role, method, expected, observed in mismatches
     )
     assert not mismatches, f"{len(mismatches)} cells of the permission matrix differ:\n{report}"
+
+
+# ---------------------------------------------------------------------------------------------- the cadre role
+
+# A cadre account (DESIGN §12) reaches only its own pages: every URL not listed here must be refused
+# (403/404/405/401; a POST refused with nothing written). ``X/Y``: X is the cadre's own object, Y another
+# cadre's. "ok" marks a write the cadre may do (not sent here; tests/appeals prove it).
+CADRE_ROWS = {
+    "home": "redir",  # → their own file
+    "favicon": "redir",
+    "accounts:login": "redir",
+    "accounts:logout": "405",
+    "accounts:password_change": "200",
+    "accounts:logout_everywhere": "405",
+    "api:token": "405",
+    "api:<unnamed>": "404",
+    "me:file": "200",
+    "me:proposal": "200/404",
+    "me:appeals": "200",
+    "me:appeal_new": "200/404",
+    "me:appeal_detail": "200/404",
+    "me:appeal_attachment": "200/404",
+    "me:notices": "200",
+    "me:notices_read": "405",
+    "api:me-file": "200",
+    "api:me-allowance": "200",
+    "api:me-proposals": "200",
+    "api:me-appeals": "200",
+}
+CADRE_WRITES = {"accounts:logout", "accounts:logout_everywhere", "me:notices_read", "me:appeal_new", "api:token"}
+
+
+@pytest.mark.django_db
+def test_cadre_account_reaches_only_its_own_pages(settings):
+    from cadre_mgmt.accounts.models import User
+    from cadre_mgmt.audit.models import AuditRecord
+    from cadre_mgmt.cadres.models import Township
+    from ranks.models import Appeal
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    settings.DEBUG = False
+    complete_the_demo_data()
+    x = Township.objects.get(name="X镇")
+    y = Township.objects.get(name="Y镇")
+    cadre = User.objects.get(cadre=Appeal.objects.filter(township=x).order_by("pk").first().cadre)
+    targets = build_targets()
+    refused = {"401", "403", "404", "405", "login"}
+    mismatches = []
+
+    def request(method, url):
+        cache.clear()
+        client = Client()
+        client.raise_request_exception = False
+        client.force_login(cadre)
+        with transaction.atomic():
+            before = AuditRecord.objects.count()
+            response = getattr(client, method)(url)
+            written = AuditRecord.objects.count() != before
+            transaction.set_rollback(True)
+        return _status(response), written
+
+    for name in sorted(url_names()):
+        target = targets.get(name, lambda t: ({}, {"township": t.pk}))
+        cell = CADRE_ROWS.get(name, "refused")
+        expected = cell.split("/") * (1 if "/" in cell else 2)
+        for township, want in zip((x, y), expected, strict=True):
+            kwargs, query = target(township)
+            url = "/api/nowhere/" if name.endswith("<unnamed>") else reverse(name, kwargs=kwargs)
+            url += ("?" + "&".join(f"{k}={v}" for k, v in query.items())) if query else ""
+            got, written = request("get", url)
+            if (got not in refused) if want == "refused" else (got != want):
+                mismatches.append((name, "GET " + url, want, got))
+            if got in refused and written:
+                mismatches.append((name, "GET " + url, "nothing written", "audit record written"))
+            if name not in CADRE_WRITES and (want == "refused" or want == "404"):
+                got, written = request("post", url)
+                if got not in refused or written:
+                    mismatches.append((name, "POST " + url, "refused, nothing written", f"{got} written={written}"))
+    report = "\n".join(f"{n:<40} {m:<60} expected {e:<24} got {g}" for n, m, e, g in mismatches)
+    assert not mismatches, f"{len(mismatches)} cells of the cadre's row differ:\n{report}"
