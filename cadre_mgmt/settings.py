@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "rest_framework",
     "rest_framework.authtoken",
@@ -114,6 +117,8 @@ MIDDLEWARE = [
     "cadre_mgmt.nul_bytes.RefuseNulBytesMiddleware",
     "cadre_mgmt.audit.middleware.RequestContextMiddleware",
     "cadre_mgmt.accounts.middleware.ForcePasswordChangeMiddleware",
+    # County roles: enrolment or the code page until the session is verified (accounts/second_factor).
+    "cadre_mgmt.accounts.second_factor.middleware.SecondFactorMiddleware",
     # A cadre account (DESIGN §12) reaches only its own pages: every other URL is a 403 (default deny).
     "cadre_mgmt.accounts.middleware.CadreConfinementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -203,10 +208,26 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Axes' database handler; for county roles the password alone does not clear the failures, the code does.
+AXES_HANDLER = "cadre_mgmt.accounts.second_factor.lockout.SecondFactorAxesHandler"
 # Behind the county's reverse proxy every request comes from the proxy: trust the address it puts
 # last in X-Forwarded-For. Lockout and the audit log see the same client address.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 AXES_CLIENT_IP_CALLABLE = "cadre_mgmt.audit.middleware.client_ip"
+
+# Second factor (django-otp: TOTP app + ten recovery codes). County administrators, approvers and
+# supervisors always; SECOND_FACTOR_ALL_STAFF=1 adds township staff and finance. Wrong codes count in the
+# lockout above, so django-otp's own growing delay is off (it would refuse a right code after a slip).
+SECOND_FACTOR_ALL_STAFF = env_bool("SECOND_FACTOR_ALL_STAFF", False)
+OTP_TOTP_ISSUER = "村干部职级管理"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Django admin never shows a device's secret key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# The demo (seed_demo, DEBUG only) enrols its accounts with this published secret; never used otherwise.
+DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+# Password ageing (等保 assessors ask): 0 is off; N days makes an older password be changed at sign-in.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 0, minimum=0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -244,6 +265,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 ID_NUMBER_KEY = env_str("ID_NUMBER_KEY", None)
 if not DEBUG and not ID_NUMBER_KEY:
     raise ImproperlyConfigured("ID_NUMBER_KEY must be set when DEBUG is False (32+ random characters)")
+# 密评: personal data is SM4-GCM encrypted and HMAC-SM3 looked up (cadre_mgmt/crypto.py). SM4_KEY (32 hex
+# digits) encrypts, SM4_OLD_KEYS (comma-separated) are still read until `manage.py rotate_keys` is done,
+# LOOKUP_KEY (32+ hex digits) keys the lookups. Unset, each is derived from ID_NUMBER_KEY under its own label.
+SM4_KEY = env_str("SM4_KEY", None)
+SM4_OLD_KEYS = env_list("SM4_OLD_KEYS", [])
+LOOKUP_KEY = env_str("LOOKUP_KEY", None)
+# The audit log's hash chain (HMAC-SM3, cadre_mgmt/audit/chain.py): hex, 32+ digits; derived when unset.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", None)
+# Chains per day: that many transactions append at once without waiting (8 measured in docs/security.md).
+AUDIT_CHAIN_PARTITIONS = env_int("AUDIT_CHAIN_PARTITIONS", 8, minimum=1)
 
 # Mass evaluation (assessments/evaluation): the villagers' one-time codes are kept only as HMAC-SHA256 digests
 # under this key (default: derived from SECRET_KEY). The slips print the ballot address as

@@ -25,6 +25,26 @@ def _no_axes_lockout_between_tests(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(request, monkeypatch):
+    """A test client signed in by ``force_login`` (client_for and the tests that call it directly) is signed in
+    the whole way: its session carries the second factor too. Tests of the second factor itself sign in
+    through the pages, or mark themselves ``real_second_factor`` to keep force_login password-only."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    from django.test import Client
+
+    from .second_factor import mark_verified
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def township_x(db):
     return TownshipFactory(name="X镇")

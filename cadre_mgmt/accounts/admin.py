@@ -86,3 +86,18 @@ class UserAdmin(BaseUserAdmin):
                 if response.url == reverse("admin:accounts_user_change", args=(user.pk,)):
                     services.user_admin_password_set(actor=request.user, user=user)
         return response
+
+    # Second factor: a lost phone. The devices go, the user's sessions end, the next sign-in enrols again.
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (the user enrols again at next sign-in)"))
+    def reset_second_factor(self, request, queryset):
+        from django.contrib import messages
+
+        from .second_factor.services import device_reset
+
+        for user in queryset:
+            device_reset(actor=request.user, user=user)
+        self.message_user(
+            request, _("The second factor was reset for %(count)s users.") % {"count": len(queryset)}, messages.SUCCESS
+        )

@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cadre_mgmt.accounts.second_factor import services as second_factor
 from cadre_mgmt.accounts.services import login_record
 
 from . import services
@@ -27,6 +28,14 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(label=gettext_lazy("username"), max_length=150)
     password = serializers.CharField(
         label=gettext_lazy("password"), max_length=128, trim_whitespace=False, write_only=True, style={"input_type": "password"}
+    )
+    code = serializers.CharField(
+        label=gettext_lazy("second-factor code"),
+        help_text=gettext_lazy("Required for county roles: the 6-digit code of the authenticator app, or a recovery code."),
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        write_only=True,
     )
 
 
@@ -63,10 +72,21 @@ class TokenView(APIView):
             raise exceptions.ValidationError(_("The username or password is not correct."))
         if user.must_change_password:
             raise exceptions.PermissionDenied(_("Change your password in the browser before using the API."))
+        self._second_factor(request, user, serializer.validated_data.get("code", ""))
         token = services.api_token_issue(user=user)
         # As for a page sign-in: last_login is updated and django-axes clears the failures of this user.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         return Response({"token": token.key})
+
+    @staticmethod
+    def _second_factor(request, user, code):
+        """County roles send their code too; a wrong or missing one counts toward the lockout."""
+        refusal = second_factor.api_refusal(request=request, user=user, code=code)
+        if refusal is None:
+            return
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut(_("Too many failed sign-ins: this account or address is locked for a while. Try again later."))
+        raise exceptions.AuthenticationFailed(refusal)
 
 
 class SchemaView(SpectacularAPIView):

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import AuditRecord
+from .models import AuditRecord, AuditVerification
 
 
 def audited_object_types() -> list[tuple[str, str]]:
@@ -109,3 +109,8 @@ def change_rows(record: AuditRecord) -> list[tuple[str, Any, Any]]:
             else:
                 rows.append((name, "", value))
     return [(_field_label(record.object_type, name), before, after) for name, before, after in rows]
+
+
+def latest_chain_check() -> AuditVerification | None:
+    """The last run of the hash-chain check (the nightly job or ``verify_audit``), for the audit page."""
+    return AuditVerification.objects.order_by("-ran_at", "-pk").first()

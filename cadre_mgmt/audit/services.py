@@ -11,8 +11,9 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import chain
 from .middleware import current_ip
-from .models import AuditRecord
+from .models import AuditChainHead, AuditRecord, AuditVerification
 
 M = TypeVar("M", bound=Model)
 
@@ -69,7 +70,7 @@ def audit_record(
     else:
         object_repr = ""
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
-    return AuditRecord.objects.create(
+    record = AuditRecord(
         actor=actor_obj,
         actor_name=_text(actor.get_username() if actor_obj else "system")[:150],
         ip_address=ip_address or current_ip(),
@@ -80,6 +81,7 @@ def audit_record(
         summary=_text(summary)[:300],
         changes=_plain(changes or {}),
     )
+    return chain.append([record])[0]
 
 
 def audited_update(
@@ -158,9 +160,13 @@ def audit_prune(*, keep_days: int = AUDIT_MIN_KEEP_DAYS) -> int:
         raise ValidationError(
             _("Audit records must be kept at least %(days)s days (six months).") % {"days": AUDIT_MIN_KEEP_DAYS}
         )
-    cutoff = timezone.now() - datetime.timedelta(days=keep_days)
+    # Whole days go (the start of the local day keep_days ago): a kept day's chains stay complete, so the
+    # chain verifies from the first kept record (cadre_mgmt/audit/chain.py).
+    first_kept_day = timezone.localdate() - datetime.timedelta(days=keep_days)
+    cutoff = timezone.make_aware(datetime.datetime.combine(first_kept_day, datetime.time.min))
     with transaction.atomic():
         deleted, _per_model = AuditRecord.objects.filter(at__lt=cutoff).delete()
+        AuditChainHead.objects.filter(day__lt=first_kept_day).delete()
         if deleted:
             audit_record(
                 actor=None,
@@ -170,3 +176,11 @@ def audit_prune(*, keep_days: int = AUDIT_MIN_KEEP_DAYS) -> int:
                 changes={"deleted": deleted, "older_than": cutoff},
             )
     return deleted
+
+
+def audit_verify(*, since: datetime.date | None = None) -> AuditVerification:
+    """Check the hash chain (the daily job, ``verify_audit``); the result is kept for the audit page."""
+    verdict = chain.verify(since)
+    return AuditVerification.objects.create(
+        since=since, ok=verdict.ok, checked=verdict.checked, first_broken=verdict.first_broken, message=verdict.message[:300]
+    )

@@ -11,7 +11,7 @@ from cadre_mgmt.web import list_page, xlsx_response
 from .exporting import MAX_EXPORT_ROWS, export_audit_log
 from .forms import AuditFilterForm
 from .models import AuditRecord
-from .selectors import audit_search, change_rows
+from .selectors import audit_search, change_rows, latest_chain_check
 
 PAGE_SIZE = 50
 
@@ -26,7 +26,8 @@ def _filtered(request):
 def audit_list(request):
     require(request.user.is_county_admin)
     form, records = _filtered(request)
-    return list_page(request, "audit/auditrecord_list.html", records, {"form": form}, per_page=PAGE_SIZE)
+    extra = {"form": form, "chain_check": latest_chain_check()}
+    return list_page(request, "audit/auditrecord_list.html", records, extra, per_page=PAGE_SIZE)
 
 
 @login_required

@@ -8,7 +8,10 @@ class CadresConfig(AppConfig):
     verbose_name = _("Cadres")
 
     def ready(self):
-        from cadre_mgmt import registry
+        from cadre_mgmt import crypto, registry
+
+        # Refuse to start without SM4-GCM and SM3: ID numbers are never stored with anything weaker.
+        crypto.check_available()
 
         from . import tasks  # noqa: F401 (registers the import job, which the upload queues by name)
         from .demo import seed_cadres

@@ -1,20 +1,18 @@
 """Resident ID numbers (GB 11643-1999): validation, derived facts, masking, and storage at rest.
 
 Everything that touches a plain ID number goes through this module, so the rest of the code
-never handles the stored form. Stored: Fernet ciphertext (reversible, for the roles allowed to
-see the number) and an HMAC-SHA256 keyed hash (for lookups and the unique constraint).
+never handles the stored form. Stored: SM4-GCM ciphertext (reversible, for the roles allowed to
+see the number) and an HMAC-SM3 keyed hash (for lookups and the unique constraint).
 """
 
-import base64
 import datetime
-import hashlib
-import hmac
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from cadre_mgmt import crypto
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -58,26 +56,25 @@ def mask_id_number(number: str) -> str:
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
-def _key_material() -> bytes:
-    source = settings.ID_NUMBER_KEY or settings.SECRET_KEY
-    return hashlib.sha256(("cadre-id-number:" + source).encode()).digest()
-
-
-def _fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(_key_material()))
+# Stored with the national algorithms (cadre_mgmt/crypto.py): SM4-GCM with "id_number" as associated data,
+# HMAC-SM3 for lookups. A Fernet value from before SM4 is still read until ``rotate_keys`` re-encrypts it.
+PURPOSE = "id_number"
 
 
 def hash_id_number(number: str) -> str:
-    return hmac.new(_key_material(), number.encode(), hashlib.sha256).hexdigest()
+    return crypto.lookup_hash(number, purpose=PURPOSE)
 
 
 def encrypt_id_number(number: str) -> str:
-    return _fernet().encrypt(number.encode()).decode()
+    return crypto.encrypt(number, purpose=PURPOSE)
 
 
 def decrypt_id_number(token: str) -> str:
+    plain = crypto.decrypt(token, purpose=PURPOSE)
+    if plain is not None:
+        return plain
     try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
+        return Fernet(crypto.legacy_fernet_key()).decrypt(token.encode()).decode()
+    except (InvalidToken, ValueError):
         # A key rotation without re-encryption: never crash a page, show nothing.
         return ""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.models import User
 from cadre_mgmt.accounts.scoping import require, township_allowed_for_user
+from cadre_mgmt.audit import chain as audit_chain
 from cadre_mgmt.audit.middleware import current_ip
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, audited_create, audited_update, snapshot
@@ -146,7 +147,7 @@ def _approve_locked(gradings: list[InitialGrading], approver: User, comment: str
     )
     for grading, change in zip(gradings, changes, strict=True):
         change.cadre = grading.cadre
-    AuditRecord.objects.bulk_create(_decision_records(gradings, changes, approver))
+    audit_chain.append(_decision_records(gradings, changes, approver))
     return gradings
 
 

@@ -46,13 +46,13 @@ class Petition(Recorded):
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     anonymous = models.BooleanField(_("anonymous"), default=False)
-    # Name, phone and address of a named reporter, Fernet-encrypted (crypto.py). Never rendered,
+    # Name, phone and address of a named reporter, SM4-encrypted (crypto.py). Never rendered,
     # exported or serialized except through reporter_for() for a supervisor.
     reporter_encrypted = models.TextField(_("reporter (encrypted)"), blank=True, editable=False)
     # What the township reads (list, detail, export, the cadre file): never the reporter's identity.
     summary = models.CharField(_("summary"), max_length=200, help_text=SUMMARY_WARNING)
     # The petition as received. Shown and exported to supervisors only, through content_for(): a reporter is
-    # often named in it ("举报人王某反映…"), and the accused's township must not read that.
+    # often named in it ("举报人王某反映…"), and the accused's township must not read that. SM4-encrypted.
     content = models.TextField(_("full text"), help_text=_("Seen by the discipline inspection commission only."))
     received_on = models.DateField(_("received on"))
     deadline = models.DateField(_("deadline"))
@@ -116,7 +116,7 @@ class Petition(Recorded):
         """The full text for a supervisor; None for anyone else (township staff, county users)."""
         if user is None or not user.is_supervisor:
             return None
-        return self.content
+        return crypto.decrypt_content(self.content)
 
 
 class PetitionStep(StatusStep):

@@ -59,7 +59,7 @@ def petition_create(
         anonymous=anonymous,
         reporter_encrypted=crypto.encrypt_identity(identity) if identity else "",
         summary=summary,
-        content=content,
+        content=crypto.encrypt_content(content),
         received_on=received_on,
         deadline=deadline,
         recorded_by=user,

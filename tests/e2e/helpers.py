@@ -10,14 +10,34 @@ from tests.conftest import PASSWORD
 
 
 def login(page: Page, username, password=PASSWORD):
-    """Sign in through the login page, as a person would, and land on the home page."""
+    """Sign in through the login page, as a person would, and land on the home page. A role that needs a
+    second factor is enrolled beforehand (the demo's secret) and types the code its app would show."""
+    from cadre_mgmt.accounts.models import User
+    from cadre_mgmt.accounts.second_factor.services import required_for
+    from tests.second_factor import device_of
+
+    user = User.objects.get(username=username)
+    device = device_of(user) if required_for(user) else None
     page.goto("/accounts/login/")
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
     page.get_by_label("用户名", exact=True).fill(username)
     page.get_by_label("密码", exact=True).fill(password)
     page.get_by_role("button", name="登录").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    if device is not None:
+        enter_code(page, device)
     expect(page.get_by_test_id("current-user")).to_contain_text(username)
+
+
+def enter_code(page: Page, device):
+    """The code page after the password: type what the authenticator app shows now."""
+    from tests.second_factor import current_code
+
+    expect(page.get_by_role("heading", name="登录验证码")).to_be_visible()
+    device.refresh_from_db()
+    page.get_by_label("验证码", exact=True).fill(current_code(device))
+    page.get_by_role("button", name="继续").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/second-factor/"))
 
 
 def open_menu_if_collapsed(page: Page):

@@ -171,12 +171,13 @@ def test_roster_generation_queries_do_not_grow_with_the_number_of_cadres(
     # January is locked before anyone is graded, so both sizes also go through the adjustment check.
     _generate_and_lock(JAN, county_approver)
     _cadres(village_x, 5, grade)
-    with django_assert_max_num_queries(25):
+    # 27: the generation's audit record costs the hash chain's head lock and update (issue 21).
+    with django_assert_max_num_queries(27):
         rosters_services.roster_generate(month=FEB, user=county_approver)
     small = _generation_queries(FEB, county_approver)
     # 40 lines stay within one INSERT batch even on SQLite (the only part that grows: one INSERT per batch).
     _cadres(village_y, 35, grade)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(27):
         rosters_services.roster_generate(month=FEB, user=county_approver)
     large = _generation_queries(FEB, county_approver)
     assert Roster.objects.get(month=FEB).line_count == 40

@@ -98,6 +98,11 @@ MATRIX = {
     "accounts:password_change": SIGNED_IN,
     # Every signed-in user may end all their own sessions and API tokens (POST-only, like logout).
     "accounts:logout_everywhere": "POST login | ok | ok | ok | ok | ok",
+    # Second factor (tests/accounts/test_second_factor.py): a verified session is sent on from enrolment and
+    # the code page; the enrolment QR code exists only while a device is being enrolled.
+    "accounts:second_factor_enrol": "login | redir | redir | redir | redir | redir",
+    "accounts:second_factor_qr": "login | 404 | 404 | 404 | 404 | 404",
+    "accounts:second_factor_verify": "login | redir | redir | redir | redir | redir",
     # cadres (DESIGN §1: township staff their own township; county, supervision and finance read all) ------
     # Judgment call (cadres core): finance reads cadre files and the list export (masked IDs) because the
     # roster it pays from is built from them; it writes nothing.

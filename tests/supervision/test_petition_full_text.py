@@ -114,4 +114,4 @@ def test_demo_petitions_have_summaries_free_of_the_reporter_named_in_their_full_
     assert named
     for p in named:
         reporter = p.reporter_for(demo_supervisor)
-        assert reporter["name"] in p.content and reporter["name"] not in p.summary_shown
+        assert reporter["name"] in p.content_for(demo_supervisor) and reporter["name"] not in p.summary_shown

@@ -20,6 +20,8 @@ class Command(BaseCommand):
             "  这是演示：数据全部为虚构人员，请勿录入真实个人信息，不要用于生产。",
             f"  打开 {url} ，用下列任一演示账号登录；",
             f"  所有演示账号的密码都是：{settings.DEMO_PASSWORD}",
+            f"  县级账号登录后还要输入动态验证码：在手机验证器应用中手动添加密钥 {settings.DEMO_TOTP_SECRET}",
+            "  （基于时间的 6 位验证码；也可运行 python manage.py demo_code 查看当前验证码）",
             "",
         ]
         lines += [
