@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test venv deps dev-deps lint typecheck messages e2e bench bench-curve bench-quick clean
+.PHONY: run test venv deps dev-deps system-deps lint typecheck messages e2e bench bench-curve bench-quick clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -43,7 +43,18 @@ lint: $(VENV)/.dev-deps
 typecheck: $(VENV)/.dev-deps
 	$(VENV)/bin/mypy
 
-test: $(VENV)/.dev-deps lint typecheck
+# Debian packages some tests read their output with: the slips' CJK font, LibreOffice and poppler (the printed
+# roster read back from its PDF), libzbar (the slips' QR codes decoded). Installed when missing and when root
+# (CI); elsewhere those tests skip and say which package they need.
+SYSTEM_PACKAGES := fonts-wqy-microhei libreoffice-calc poppler-utils libzbar0
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian's$$missing for the tests that read PDFs, fonts and QR codes back"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	elif [ -n "$$missing" ]; then echo "Not root: the tests needing$$missing will skip"; fi
+
+test: $(VENV)/.dev-deps system-deps lint typecheck
 	$(VENV)/bin/pytest
 
 # Extract interface strings, apply locale/zh_Hans/fragments/*.json, compile the .mo.
