@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from cadre_mgmt.cadres.models import Cadre
+from incentives.models import Reserve
 from supervision.demo import PETITIONS
 
 from .test_backup_restore import _libpq_env, needs_pg_dump, needs_postgres
@@ -44,7 +45,8 @@ def test_a_pg_dump_after_seed_demo_holds_no_plain_id_number_reporter_name_or_pho
     settings.DEBUG = True
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     settings.DEBUG = False
-    numbers = {cadre.id_number for cadre in Cadre.objects.all()}
+    # Cadres' and reserve cadres' ID numbers: one implementation, one associated data ("id_number").
+    numbers = {cadre.id_number for cadre in Cadre.objects.all()} | {reserve.id_number for reserve in Reserve.objects.all()}
     reporters = [reporter for *_head, reporter, _summary, _days, _steps in PETITIONS if reporter]
     assert len(numbers) > 100 and reporters
 

@@ -52,6 +52,9 @@ LEGIT_WRITES = {
     ("ranks:cadre_account_issue", "township_x"),
     ("ranks:cadre_account_disable", "county_admin"),
     ("ranks:cadre_account_disable", "township_x"),
+    # A proposal's remarks are free text ("-1" is a remark): submitting or changing them is a real, audited step.
+    ("ranks:proposal_submit", "county_admin"),
+    ("ranks:proposal_submit", "township_x"),
     # Closing a villagers' evaluation round and confirming another user's paper tally read no parameter (DESIGN §11).
     ("assessments:evaluation_close", "county_admin"),
     ("assessments:evaluation_close", "township_x"),
