@@ -107,3 +107,10 @@ def workbook(headers, rows):
 def xlsx_upload(name, content):
     """A file for Playwright's set_input_files, without touching the disk."""
     return {"name": name, "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "buffer": content}
+
+
+def page_width(page: Page) -> int:
+    """The page's width in CSS pixels once its stylesheets apply: the DOM can be read before they load, and an
+    unstyled wide table (no scrolling box yet) is wider than the phone."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth")

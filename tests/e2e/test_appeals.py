@@ -12,7 +12,7 @@ from ranks.models import PromotionReview, Proposal, RankChange
 from ranks.review import decisions
 from ranks.review import services as review_services
 
-from .helpers import login
+from .helpers import login, page_width
 
 NEW_PASSWORD = "Cun#Gan8Bu2027"
 
@@ -46,7 +46,7 @@ def test_a_cadre_appeals_last_years_proposal_and_the_upheld_appeal_corrects_the_
     expect(page.get_by_role("heading", name=re.compile("我的档案"))).to_be_visible()
     expect(page.get_by_test_id("my-level")).to_contain_text("12级")
     expect(page.get_by_test_id("my-upcoming-level")).to_contain_text("11级")  # approved, paid from next month
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(page) <= 390
 
     page.get_by_role("link", name=re.compile("2025 · 晋升")).click()
     expect(page.get_by_test_id("outcome-line")).to_be_visible()
@@ -58,7 +58,7 @@ def test_a_cadre_appeals_last_years_proposal_and_the_upheld_appeal_corrects_the_
     page.get_by_role("button", name="提交申诉").click()
     expect(page.get_by_test_id("appeal-status")).to_have_text("待乡镇提出意见")
     expect(page.get_by_role("link", name="证明.pdf")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(page) <= 390
 
     township = open_page()
     login(township, "township_x")

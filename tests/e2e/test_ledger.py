@@ -8,12 +8,17 @@ from assessments.models import LedgerEntry
 from cadre_mgmt.cadres.models import Post
 
 from ..factories import CadreFactory, VillageFactory
-from .helpers import login, open_from_menu
+from .helpers import login, open_from_menu, page_width
 
 # Past dates: the form refuses a future date, and nothing here depends on the clock.
 VISIT_DAY = "2025-11-03"
 MEETING_DAY = "2025-11-05"
 MEETING = "村“两委”例会：部署冬季防火"
+# htmx marks an element it has processed (its triggers bound) with its internal data.
+HTMX_BOUND = (
+    "(selector) => { const e = document.querySelector(selector);"
+    " return !!(e && e['htmx-internal-data'] && e['htmx-internal-data'].initHash); }"
+)
 
 
 @pytest.fixture
@@ -55,7 +60,9 @@ def record_a_visit_and_a_village_meeting(page, cadre_name, meeting_cadres):
     for text in (VISIT_DAY, "东岭村", cadre_name, "入户走访", "入户走访脱贫监测户", "已登记", "1.50", "township_x"):
         expect(visit).to_contain_text(text)
 
-    # The whole village at its meeting: choose the village, tick everyone shown.
+    # The whole village at its meeting: choose the village, tick everyone shown. The save swapped the form
+    # in anew: wait until htmx has bound its village list (a person never acts within those milliseconds).
+    page.wait_for_function(HTMX_BOUND, arg="#id_village")
     form = page.get_by_test_id("ledger-form")
     form.get_by_label("村（社区）").select_option(label="西河村")
     choices = form.get_by_test_id("cadre-choices")
@@ -109,7 +116,7 @@ def test_officer_records_a_visit_and_a_village_meeting_and_sees_them_listed(
 def test_officer_on_a_phone_records_a_visit_and_a_village_meeting(phone_page, officer_x, cadre_x, xihe_village_cadres):
     record_a_visit_and_a_village_meeting(phone_page, cadre_x.name, xihe_village_cadres)
     # The wide ledger table scrolls inside its own box; the page never scrolls sideways.
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone_page) <= 390
 
 
 @pytest.fixture

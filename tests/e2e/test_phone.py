@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from .helpers import login
+from .helpers import login, page_width
 
 
 def test_officer_on_a_phone_signs_in_opens_the_menu_and_reads_a_cadre_file(phone_page, officer_x, cadre_x, cadre_y):
@@ -21,9 +21,9 @@ def test_officer_on_a_phone_signs_in_opens_the_menu_and_reads_a_cadre_file(phone
     expect(page.get_by_role("link", name="张建国", exact=True)).to_be_visible()
     expect(page.get_by_text("李秀英")).to_have_count(0)
     # The wide table scrolls inside its own box; the page itself never scrolls sideways.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(page) <= 390
 
     page.get_by_role("link", name="张建国", exact=True).click()
     expect(page.get_by_role("heading", name="张建国")).to_contain_text("X镇 · 东岭村")
     expect(page.get_by_test_id("id-number")).to_have_text(cadre_x.id_number_for(officer_x))
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(page) <= 390

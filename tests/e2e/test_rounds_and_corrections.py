@@ -14,7 +14,7 @@ from ranks.ladder import services as ladder_services
 from ranks.models import Proposal, RankChange, RosterLine
 from ranks.rosters import services as rosters_services
 
-from .helpers import login
+from .helpers import login, page_width
 from .test_proposals import proposal_row, submitted_proposals  # noqa: F401  (the fixture)
 
 REASON = "缺少村民代表会议记录，请补充后再报"
@@ -57,7 +57,7 @@ def test_a_rejected_proposal_is_answered_on_a_phone_resubmitted_and_approved_in_
     )
     phone.get_by_role("button", name="重新报县级审批").click()
     expect(phone.get_by_role("alert").first).to_be_visible()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.SUBMITTED and MATERIAL in proposal.supporting_notes
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from assessments import services
 
 from ..factories import CadreFactory
-from .helpers import login
+from .helpers import login, page_width
 
 YEAR = 2025
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -31,7 +31,7 @@ def assert_usable(page, grid, expected_values):
         assert measured["width"] >= 60, measured
         assert measured["fits"], measured
         assert measured["value"] == expected_values[measured["name"]], measured
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(page) <= 390
 
 
 def test_year_end_scores_on_a_phone_are_wide_and_readable(open_page, officer_x, three_cadres):
