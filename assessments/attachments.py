@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from cadre_mgmt import uploads
@@ -75,3 +76,15 @@ def store_attachment(upload, *, storage, folder: str) -> tuple[str, str]:
     extension = check_attachment(upload)
     stored = storage.save(f"{folder}/{uuid.uuid4().hex}.{extension}", upload)
     return stored, (upload.name or "")[-120:]
+
+
+def attachment_response(stored, name: str) -> FileResponse:
+    """The download of a stored attachment (a FieldFile) under its original ``name``; a missing file is a 404.
+    The caller has checked that the user may read the record the file belongs to."""
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=name or stored.name, content_type=content_type_for(stored.name))

@@ -4,7 +4,6 @@ htmx partials (the workspace after a save, the cadre checkboxes), editing, delet
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +16,7 @@ from cadre_mgmt.lookups import posted_ids
 from cadre_mgmt.web import post_action, submit_form, submit_partial, with_result_message, xlsx_response
 
 from .. import exporting, selectors, services
-from ..attachments import content_type_for
+from ..attachments import attachment_response
 from ..forms import LedgerEntryEditForm, LedgerEntryForm, LedgerFilterForm
 from ..models import LedgerEntry
 from .common import is_htmx, page_context, posted, require_reader, township_for, township_query, village_for
@@ -225,11 +224,4 @@ def ledger_entry_delete(request, pk):
 def ledger_attachment(request, pk):
     """The attachment, only to users who may see the entry (never a public /media/ URL)."""
     entry = _entry_for_user(request.user, pk)
-    if not entry.attachment:
-        raise Http404
-    try:
-        handle = entry.attachment.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    name = entry.attachment_name or entry.attachment.name
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type_for(entry.attachment.name))
+    return attachment_response(entry.attachment, entry.attachment_name)

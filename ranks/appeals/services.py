@@ -2,7 +2,6 @@
 county's decision and what follows from it, the daily overdue flag, the cadre's notices."""
 
 import datetime
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.attachments import check_attachment
+from assessments.attachments import store_attachment
 from cadre_mgmt.accounts.scoping import township_allowed_for_user
 from cadre_mgmt.audit.models import AuditRecord
 from cadre_mgmt.audit.services import audit_record, audited_create, audited_update
@@ -65,10 +64,9 @@ def personal_data_viewed(*, user: Any, page: str, cadre: Any) -> None:
 
 
 def _store(appeal: Appeal, upload: UploadedFile) -> AppealAttachment:
-    extension = check_attachment(upload)
     storage = AppealAttachment._meta.get_field("file").storage
-    stored = storage.save(f"appeals/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}", upload)
-    return AppealAttachment.objects.create(appeal=appeal, file=stored, name=(upload.name or "")[-120:])
+    stored, name = store_attachment(upload, storage=storage, folder=f"appeals/{timezone.localdate():%Y/%m}")
+    return AppealAttachment.objects.create(appeal=appeal, file=stored, name=name)
 
 
 @transaction.atomic

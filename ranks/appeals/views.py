@@ -14,7 +14,7 @@ from cadre_mgmt.accounts.scoping import require, writable_for_user
 from cadre_mgmt.cadres.models import Cadre
 from cadre_mgmt.web import list_page, post_action, refusal_text, submit_form
 
-from ..selfservice.views import attachment_response
+from ..selfservice.views import appeal_attachment_response
 from . import selectors, services
 from .forms import CommentForm, DecisionForm
 
@@ -89,7 +89,7 @@ def appeal_decide(request, pk):
 @login_required
 def appeal_attachment(request, pk, attachment_pk):
     require(selectors.can_read_appeals(request.user))
-    return attachment_response(selectors.get_appeal_for_user(user=request.user, pk=pk), attachment_pk)
+    return appeal_attachment_response(selectors.get_appeal_for_user(user=request.user, pk=pk), attachment_pk)
 
 
 def _keeper_cadre(request, pk):

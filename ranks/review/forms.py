@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.attachments import check_attachment
-from cadre_mgmt.cadres.formfields import ModelChoiceField, ModelMultipleChoiceField
+from cadre_mgmt.cadres.formfields import ModelChoiceField, ModelMultipleChoiceField, MultipleFileField
 
 from ..models import Proposal
 from . import rules as review_rules
@@ -58,24 +58,6 @@ class ProposalSubmitForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Facts the county should know: what was checked, documents seen, anything the figures do not show."),
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern): the cleaned value is a list."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 class ProposalResubmitForm(forms.Form):

@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.attachments import content_type_for
+from assessments.attachments import attachment_response
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.selectors import townships_for_user
 from cadre_mgmt.listexport import export_response
@@ -242,11 +241,7 @@ def proposal_attachment(request, pk):
     """A document of a proposal's round, only to users who may read the proposal (never a public /media/ URL)."""
     require(selectors.can_read_proposals(request.user))
     attachment = selectors.get_proposal_attachment_for_user(user=request.user, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=content_type_for(attachment.file.name))
+    return attachment_response(attachment.file, attachment.name)
 
 
 @login_required

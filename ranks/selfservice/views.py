@@ -5,12 +5,12 @@ about them, so another cadre's id is a 404. Every page showing personal data lea
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from assessments.attachments import content_type_for
+from assessments.attachments import attachment_response
 from cadre_mgmt.web import post_action, submit_form
 
 from ..appeals import selectors as appeal_selectors
@@ -88,19 +88,15 @@ def my_appeal(request, pk):
 def my_attachment(request, pk, attachment_pk):
     cadre = selectors.own_cadre(request.user)
     appeal = appeal_selectors.get_own_appeal(cadre=cadre, pk=pk)
-    return attachment_response(appeal, attachment_pk)
+    return appeal_attachment_response(appeal, attachment_pk)
 
 
-def attachment_response(appeal, attachment_pk):
+def appeal_attachment_response(appeal, attachment_pk):
     """An appeal's attachment, to those who may read the appeal (never a public /media/ URL)."""
     attachment = appeal.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=content_type_for(attachment.file.name))
+    return attachment_response(attachment.file, attachment.name)
 
 
 @login_required
