@@ -172,5 +172,5 @@ def evaluation_override(request, pk):
 @login_required
 def evaluation_export(request, pk):
     round_ = _round(request, pk)
-    content = exporting.results_xlsx(results=selectors.round_results(round_))
+    content = exporting.results_xlsx(user=request.user, results=selectors.round_results(round_))
     return xlsx_response(content, f"{round_.village.name}-{round_.year}.xlsx")

@@ -8,7 +8,7 @@ def _is_active(request, url):
     return url != "/" and request.path.startswith(url)
 
 
-def _mark_the_closest(request, links):
+def _mark_the_closest(links):
     """Only the entry whose address is the longest prefix of the page's is active: /incentives/reserves/ is
     the reserve pool's page, not also the incentives' (whose list lives at /incentives/)."""
     matching = [link for link in links if link["active"]]
@@ -45,7 +45,7 @@ def navigation(request):
         else:
             groups[str(item.group)] = {"group": item.group, "links": [link]}
             entries.append(groups[str(item.group)])
-    _mark_the_closest(request, items)
+    _mark_the_closest(items)
     nav_entries = []
     for entry in entries:
         if "links" in entry and len(entry["links"]) == 1:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadre_mgmt.accounts.scoping import require
+from cadre_mgmt.lookups import posted_ids
 from cadre_mgmt.web import list_page, submit_form
 
 from . import services
@@ -31,7 +32,7 @@ def meeting_list(request):
 def project_list(request):
     require(can_read_branches(request.user))
     cadre = request.GET.get("cadre", "")
-    rows = projects_for_user(user=request.user, cadre=int(cadre) if cadre.isdigit() and len(cadre) < 18 else None)
+    rows = projects_for_user(user=request.user, cadre=(posted_ids([cadre]) or [None])[0])
     return list_page(request, "incentives/branches/project_list.html", rows, _context(request, "projects"))
 
 

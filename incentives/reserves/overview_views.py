@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from cadre_mgmt.accounts.scoping import require
 from cadre_mgmt.cadres.selectors import townships_for_user
 from cadre_mgmt.listexport import export_response
+from cadre_mgmt.lookups import posted_ids
 from cadre_mgmt.uploads import ExcelUploadForm, import_page
 from cadre_mgmt.web import submit_form, xlsx_response
 
@@ -20,7 +21,7 @@ from .selectors import can_read_reserves, can_write_reserves, county_pool_overvi
 def _township_id(request):
     """County users may narrow the overview to one township (``?township=``); township staff see their own."""
     value = request.GET.get("township", "")
-    return int(value) if request.user.sees_all_townships and value.isdigit() and int(value) < 2**63 else None
+    return (posted_ids([value]) or [None])[0] if request.user.sees_all_townships else None
 
 
 @login_required

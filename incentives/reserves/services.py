@@ -39,6 +39,12 @@ RESERVE_FIELDS = (
 EDITABLE = ("name", "phone", "political_status", "education", "source", "target_post", "mentor")
 
 
+def _require_open(reserve: Reserve) -> None:
+    """An appointed or withdrawn reserve's record is closed: nothing is added or changed any more."""
+    if not reserve.is_open:
+        raise ValidationError(_("The reserve record has ended and can no longer be changed."))
+
+
 def _require_writer(user: User, township_id: int) -> None:
     if not township_allowed_for_user(user, township_id):
         raise PermissionDenied
@@ -84,8 +90,7 @@ def _locked(reserve: Reserve, user: User) -> Reserve:
 def reserve_update(*, user: User, reserve: Reserve, **values: Any) -> dict:
     """Change a reserve's file (contact, education, source, the post prepared for, the mentor)."""
     reserve = _locked(reserve, user)
-    if not reserve.is_open:
-        raise ValidationError(_("The reserve record has ended and can no longer be changed."))
+    _require_open(reserve)
     values = {name: value for name, value in values.items() if name in EDITABLE}
     _check_mentor(values.get("mentor", reserve.mentor), reserve.village_id)
     return audited_update(reserve, actor=user, values=values, summary=_("Reserve cadre file updated"))
@@ -184,6 +189,7 @@ def _carry_trainings(user: User, reserve: Reserve, cadre: Cadre) -> None:
 @transaction.atomic
 def reserve_training_record(*, user: User, reserve: Reserve, **fields: Any) -> ReserveTraining:
     _require_writer(user, reserve.township_id)
+    _require_open(reserve)
     _not_future(fields["trained_on"], "trained_on")
     record = ReserveTraining(reserve=reserve, recorded_by=user, **fields)
     return audited_create(
@@ -198,6 +204,7 @@ def reserve_training_record(*, user: User, reserve: Reserve, **fields: Any) -> R
 def reserve_assessment_save(*, user: User, reserve: Reserve, year: int, grade: str, comment: str = "") -> ReserveAssessment:
     """The reserve's assessment of ``year`` (one per year: a second save changes it, audited)."""
     _require_writer(user, reserve.township_id)
+    _require_open(reserve)
     if year > timezone.localdate().year:
         raise ValidationError({"year": _("The year has not begun.")})
     existing = ReserveAssessment.objects.select_for_update().filter(reserve=reserve, year=year).first()

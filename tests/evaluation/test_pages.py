@@ -146,3 +146,17 @@ def test_the_api_lists_rounds_with_counts_in_a_fixed_number_of_queries(
         body = client.get("/api/v1/evaluation/rounds/").json()
     assert body["results"][0]["slips"] == {"issued": 10, "used": 0, "voided": 0}
     assert "codes" not in str(body) and not any(code in str(body) for code in codes_x)
+
+
+def test_the_results_export_keeps_text_as_text_and_is_audited(client_for, officer_x, round_x, codes_x, cadres_x):
+    from cadre_mgmt.audit.models import AuditRecord
+    from cadre_mgmt.cadres.models import Cadre
+
+    Cadre.objects.filter(pk=cadres_x[0].pk).update(name='=HYPERLINK("http://x","y")')
+    vote(codes_x[:5], cadres_x[:1], "s")
+    export = client_for(officer_x).get(reverse("assessments:evaluation_export", args=[round_x.pk]))
+    cells = [cell for row in load_workbook(io.BytesIO(export.content)).active.iter_rows() for cell in row]
+    assert '=HYPERLINK("http://x","y")' in [cell.value for cell in cells]
+    assert not any(cell.data_type == "f" for cell in cells)
+    record = AuditRecord.objects.filter(action=AuditRecord.Action.EXPORT, actor=officer_x).latest("pk")
+    assert "导出" in record.summary or "Exported" in record.summary
