@@ -126,7 +126,7 @@ def appeals_for_user(*, user: User) -> QuerySet[Appeal]:
 
 def get_appeal_for_user(*, user: User, pk: int) -> Appeal:
     try:
-        return appeals_for_user(user=user).get(pk=pk)
+        return appeals_for_user(user=user).prefetch_related("attachments").get(pk=pk)
     except Appeal.DoesNotExist as exc:
         raise Http404 from exc
 

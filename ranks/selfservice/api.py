@@ -77,7 +77,7 @@ class MeAllowanceView(MeView):
 )
 class MeProposalsView(MeView):
     def get(self, request):
-        rows = selectors.own_file(cadre=self.cadre())["proposals"]
+        rows = selectors.own_proposals(cadre=self.cadre())
         return Response(
             [
                 {

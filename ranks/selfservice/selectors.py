@@ -56,20 +56,31 @@ def own_grades(*, cadre: Cadre) -> list[AnnualReview]:
     )
 
 
-def own_file(*, cadre: Cadre) -> dict:
-    """Everything of the cadre's own file page (one query per section)."""
+def own_level(*, cadre: Cadre) -> dict:
+    """The cadre's level now, an approved change not yet in force and the history they come from (1 query)."""
     history = ladder_selectors.cadre_rank_history(cadre=cadre)
     today = timezone.localdate()
     return {
-        "cadre": cadre,
         "state": ladder_selectors.rank_state_from_history(history, day=today),
         # An approved change that takes effect next month (DESIGN §3): the newest record not yet in force.
         "upcoming": next((change for change in history if change.effective_month > today), None),
         "history": history,
+    }
+
+
+def own_proposals(*, cadre: Cadre) -> list[Proposal]:
+    return list(Proposal.objects.filter(cadre=cadre).order_by("-year", "-id"))
+
+
+def own_file(*, cadre: Cadre) -> dict:
+    """Everything of the cadre's own file page (one query per section)."""
+    return {
+        "cadre": cadre,
+        **own_level(cadre=cadre),
         "allowances": allowance_lines(cadre=cadre),
         "grades": own_grades(cadre=cadre),
         "ledger": list(LedgerEntry.objects.filter(cadre=cadre).select_related("category").order_by("-date", "-id")[:100]),
-        "proposals": list(Proposal.objects.filter(cadre=cadre).order_by("-year", "-id")),
+        "proposals": own_proposals(cadre=cadre),
         "commendations": list(Commendation.objects.filter(cadre=cadre).order_by("-awarded_on")),
         "trainings": list(TrainingRecord.objects.filter(cadre=cadre).order_by("-trained_on")),
     }

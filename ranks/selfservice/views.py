@@ -81,7 +81,7 @@ def my_appeal(request, pk):
     cadre = selectors.own_cadre(request.user)
     appeal = appeal_selectors.get_own_appeal(cadre=cadre, pk=pk)
     _seen(request, cadre, f"appeal {appeal.pk}")
-    return render(request, "selfservice/my_appeal.html", {"appeal": appeal, "file": selectors.own_file(cadre=cadre)})
+    return render(request, "selfservice/my_appeal.html", {"appeal": appeal, "file": selectors.own_level(cadre=cadre)})
 
 
 @login_required
